@@ -1,0 +1,138 @@
+"""Command line: `run` the pipeline through Dagster, `extract` single files, print the `schema`.
+
+python -m dagster_project run [--raw-dir DIR] [--warehouse-dir DIR]
+python -m dagster_project extract PATH [PATH ...]
+python -m dagster_project schema
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from dagster_project.extract.records import PageContent
+from dagster_project.settings import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, Settings
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed without a traceback, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_cmd = commands.add_parser("run", help="register new raw files and materialise every asset")
+    run_cmd.add_argument("--raw-dir", help=f"folder of raw snapshots (env {RAW_DIR_ENV}, default data/raw)")
+    run_cmd.add_argument(
+        "--warehouse-dir", help=f"where the tables are written (env {WAREHOUSE_DIR_ENV}, default data/warehouse)"
+    )
+    extract_cmd = commands.add_parser("extract", help="print one JSON object per snapshot found in PATHs")
+    extract_cmd.add_argument("paths", nargs="+", metavar="PATH", help="snapshot files or folders of them")
+    commands.add_parser("schema", help="print the column reference of every table (Markdown)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return run(Settings.resolve(args.raw_dir, args.warehouse_dir))
+        if args.command == "extract":
+            return extract(args.paths)
+        from dagster_project.lake.schemas import markdown_reference
+
+        print(markdown_reference(), end="")
+        return 0
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _check_raw_dir(raw_dir: Path) -> None:
+    from dagster_project.ingest.discover import discover
+
+    if not raw_dir.exists():
+        raise UsageError(f"raw folder {raw_dir} does not exist (set --raw-dir or {RAW_DIR_ENV})")
+    if not raw_dir.is_dir():
+        raise UsageError(f"raw folder {raw_dir} is not a folder")
+    if not discover(raw_dir).files:
+        raise UsageError(f"raw folder {raw_dir} holds no snapshot files (.html, .html.gz, .txt, .warc, .warc.gz)")
+
+
+def run(settings: Settings) -> int:
+    """Register new files as a batch, then materialise every pending batch and the catalogue, in Dagster."""
+    _check_raw_dir(settings.raw_dir)
+    from dagster_project.defs.launch import run_pipeline
+    from dagster_project.lake.summary import summary
+
+    outcome = run_pipeline(settings, log=lambda line: print(line, file=sys.stderr))
+    print(summary(settings.warehouse_dir, ignored=outcome.ignored))
+    return 0 if outcome.success else 1
+
+
+def extract(paths: Sequence[str]) -> int:
+    """Read and extract each snapshot with the same code as the assets; one JSON line each."""
+    from dagster_project.extract import ExtractionError
+    from dagster_project.extract import extract as extract_page
+    from dagster_project.ingest import Snapshot, read_file
+    from dagster_project.ingest.discover import discover, format_of
+
+    targets: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = discover(path).files
+            if not found:
+                raise UsageError(f"{path} holds no snapshot files")
+            targets += [(path, rel) for rel in found]
+        elif path.is_file() or path.is_symlink():
+            if format_of(path.name) is None:
+                raise UsageError(f"{path}: not a snapshot format (.html, .html.gz, .txt, .warc, .warc.gz)")
+            targets.append((path.parent, path.name))
+        else:
+            raise UsageError(f"{path} does not exist")
+
+    failures = 0
+    for root, rel in targets:
+        for record in read_file(root, rel):
+            shown = str(root / rel) if root != Path(".") else rel
+            out: dict = {"path": shown, "snapshot_id": record.snapshot_id, "url": record.url}
+            if not isinstance(record, Snapshot):
+                out["error"] = {"stage": "ingest", "reason": record.reason, "detail": record.detail}
+                failures += 1
+            else:
+                out["captured_at"] = record.captured_at
+                try:
+                    content = extract_page(record.text, record.media_type, record.url)
+                except ExtractionError as exc:
+                    out["error"] = {"stage": "extract", "reason": exc.reason, "detail": exc.detail}
+                    failures += 1
+                else:
+                    out.update(_content_json(content))
+            print(json.dumps(out, ensure_ascii=False, default=_json_default))
+    return 1 if failures else 0
+
+
+def _content_json(content: PageContent) -> dict:
+    a = content.article
+    out: dict = {"extractor": content.extractor, "article_id": a.article_id if a else None}
+    out["title"] = a.title if a else None
+    out["outlet"] = a.outlet if a else None
+    out["published_at"] = a.published_at if a else None
+    out["language"] = a.language if a else None
+    if a and a.url:
+        out["url"] = a.url
+    out["source_url"] = a.source_url if a else None
+    out["body"] = a.body if a else None
+    out["n_paragraphs"] = len(a.paragraphs) if a else 0
+    out["related"] = [{"title": r.title, "url": r.url} for r in a.related] if a else []
+    out["headlines"] = [
+        {"position": h.position, "text": h.text, "url": h.url, "language": h.language} for h in content.headlines
+    ]
+    return out
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

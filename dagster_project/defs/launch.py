@@ -1,0 +1,81 @@
+"""Running the whole pipeline through Dagster from the command line (what `run` does)."""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from dagster_project.defs.partitions import batches
+from dagster_project.ingest.batches import list_batches, register_new_files
+from dagster_project.lake import store
+from dagster_project.lake.schemas import HEADLINES
+from dagster_project.settings import Settings
+
+# Dagster's console logger at INFO: progress and warnings, without every step event.
+QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+@dataclass
+class Outcome:
+    new_batch: str | None = None
+    batches_run: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    ignored: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def success(self) -> bool:
+        return not self.failed
+
+
+def open_instance(settings: Settings) -> dg.DagsterInstance:
+    """A persistent instance (runs and partitions stay visible in `dagster dev` with the same home)."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch(exist_ok=True)  # defaults: SQLite storage inside the home folder
+    os.environ["DAGSTER_HOME"] = str(home)
+    return dg.DagsterInstance.get()
+
+
+def pending_batches(settings: Settings) -> list[str]:
+    """Registered batches whose per-batch tables are not all written yet (never run, or interrupted)."""
+    return [
+        key
+        for key in list_batches(settings.warehouse_dir)
+        if not store.has_partition(settings.warehouse_dir, HEADLINES, {"batch": key})
+    ]
+
+
+def run_pipeline(settings: Settings, log: Callable[[str], None] = print) -> Outcome:
+    from dagster_project.definitions import build_definitions
+
+    defs = build_definitions(settings)
+    outcome = Outcome()
+    new, found = register_new_files(settings.raw_dir, settings.warehouse_dir)
+    outcome.ignored = found.ignored
+    outcome.new_batch = new.key if new else None
+    log(
+        f"{len(found.files)} snapshot files in {settings.raw_dir}; "
+        + (f"{len(new.files)} new, registered as batch {new.key}" if new else "no new files")
+    )
+    with open_instance(settings) as instance:
+        keys = list_batches(settings.warehouse_dir)
+        unknown = [k for k in keys if not instance.has_dynamic_partition(batches.name, k)]
+        if unknown:
+            instance.add_dynamic_partitions(batches.name, unknown)
+        for key in pending_batches(settings):
+            log(f"processing batch {key}")
+            result = defs.resolve_job_def("process_batch").execute_in_process(
+                partition_key=key, instance=instance, raise_on_error=False, run_config=QUIET
+            )
+            (outcome.batches_run if result.success else outcome.failed).append(key)
+        if outcome.failed:
+            log(f"batches failed: {', '.join(outcome.failed)}; the catalogue was not rebuilt")
+            return outcome
+        log("building the article catalogue and entities")
+        result = defs.resolve_job_def("build_catalog").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET
+        )
+        if not result.success:
+            outcome.failed.append("build_catalog")
+    return outcome

@@ -1,0 +1,54 @@
+"""Resources shared by the assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from dagster_project.lake import store
+from dagster_project.lake.schemas import Table
+from dagster_project.nlp.entities import EntityRecognizer
+
+
+class LakeResource(dg.ConfigurableResource):
+    """The raw folder the snapshots come from and the warehouse the tables go to."""
+
+    raw_dir: str
+    warehouse_dir: str
+
+    @property
+    def raw(self) -> Path:
+        return Path(self.raw_dir)
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.warehouse_dir)
+
+    def write(self, table: Table, frame: pl.DataFrame, **partition: str) -> Path:
+        return store.write(self.warehouse, table, frame, partition or None)
+
+    def read(self, table: Table, **partition: str) -> pl.DataFrame:
+        return store.read_partition(self.warehouse, table, partition or None)
+
+    def scan(self, table: Table) -> pl.LazyFrame:
+        return store.scan(self.warehouse, table)
+
+
+class EntityModels(dg.ConfigurableResource):
+    """spaCy pipelines, loaded once per process and only when a language needs one."""
+
+    batch_size: int = 32
+
+    def recognizer(self) -> EntityRecognizer:
+        return _recognizer(self.batch_size)
+
+
+_CACHE: dict[int, EntityRecognizer] = {}
+
+
+def _recognizer(batch_size: int) -> EntityRecognizer:
+    if batch_size not in _CACHE:
+        _CACHE[batch_size] = EntityRecognizer(batch_size=batch_size)
+    return _CACHE[batch_size]

@@ -1,0 +1,49 @@
+"""Choosing the parser for a page, and the finishing touches every parser shares."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from selectolax.lexbor import LexborHTMLParser
+
+from dagster_project.extract import generic, language, profile_html, profile_text
+from dagster_project.extract.profiles import Profile, load_profiles
+from dagster_project.extract.records import ExtractionError, PageContent
+
+HTML = "text/html"
+TEXT = "text/plain"
+
+
+def extract(
+    text: str,
+    media_type: str = HTML,
+    url: str | None = None,
+    profiles: tuple[Profile, ...] | None = None,
+) -> PageContent:
+    """Turn one decoded page into an article (if any) and its headlines. Raise ExtractionError."""
+    profiles = load_profiles() if profiles is None else profiles
+    if media_type == TEXT:
+        profile = next((p for p in profiles if profile_text.matches(p, text)), None)
+        if profile is None:
+            raise ExtractionError("unknown_text_layout", "no site profile recognises this plain-text rendering")
+        content = profile_text.parse(profile, text)
+    elif media_type == HTML:
+        tree = LexborHTMLParser(text)
+        profile = next((p for p in profiles if profile_html.matches(p, tree)), None)
+        content = profile_html.parse(profile, tree, url) if profile else generic.parse(text, tree, url)
+    else:
+        raise ExtractionError("unsupported_media_type", f"cannot extract from {media_type}")
+    if content.article is None and not content.headlines:
+        raise ExtractionError("no_content", "neither an article nor headlines were found")
+    if content.article is not None and not content.article.paragraphs:
+        raise ExtractionError("empty_article", "the article has a title but no body text")
+    return _with_languages(content, profile.language if profile else None)
+
+
+def _with_languages(content: PageContent, fallback: str | None) -> PageContent:
+    article = content.article
+    if article is not None:
+        sample = f"{article.title or ''}\n{article.body[:2000]}"
+        article = replace(article, language=language.detect(sample) or fallback)
+    headlines = tuple(replace(h, language=language.detect(h.text)) for h in content.headlines)
+    return replace(content, article=article, headlines=headlines)

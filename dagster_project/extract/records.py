@@ -1,0 +1,91 @@
+"""What extraction produces from one page."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+_NON_WORD = re.compile(r"\W+")
+WORD = re.compile(r"\w+")
+
+
+class ExtractionError(ValueError):
+    """A page could not be turned into records; `reason` is a short code for the quarantine table."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    position: int  # 1-based, page order
+    text: str
+    url: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    title: str | None
+    paragraphs: tuple[str, ...]
+    extractor: str
+    outlet: str | None = None
+    published_at: date | None = None
+    related: tuple[RelatedLink, ...] = ()
+    url: str | None = None
+    source_url: str | None = None
+    language: str | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def n_words(self) -> int:
+        return len(WORD.findall(self.body))
+
+    @property
+    def article_id(self) -> str:
+        """Stable across snapshots: the same story seen twice (as text or HTML) gets the same id.
+
+        Built from what every rendering of a page shows (title, outlet, publication date); pages
+        without a title fall back to their URL, then to the start of their body.
+        """
+        if self.title:
+            parts = [self.title, self.outlet or "", self.published_at.isoformat() if self.published_at else ""]
+        elif self.url:
+            parts = [self.url]
+        else:
+            parts = [self.body[:2000]]
+        key = "|".join(normalise_key(p) for p in parts)
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """Everything extracted from one page: at most one article, and its list of headlines."""
+
+    extractor: str
+    article: Article | None = None
+    headlines: tuple[Headline, ...] = field(default_factory=tuple)
+
+
+def normalise_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of white space (non-breaking ones included) to one space."""
+    return " ".join(text.split())

@@ -1,0 +1,62 @@
+"""Bytes -> text: BOM, declared charset (HTTP header, <meta>), UTF-8, then detection."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# The HTML standard decodes these labels with a superset codec.
+_HTML_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252"}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+class NotTextError(ValueError):
+    """The bytes do not decode to text."""
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _HTML_ALIASES.get(label, _HTML_ALIASES.get(name, name))
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first bytes (<meta charset> or http-equiv)."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii", "ignore") if match else None
+
+
+def decode(data: bytes, *, declared: str | None = None, html: bool = True) -> tuple[str, str]:
+    """Decode a payload; return (text, encoding). Raise NotTextError for binary data."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(codec, errors="replace"), codec)
+    candidates = [_codec(declared)]
+    if html:
+        candidates.append(_codec(declared_charset(data)))
+    candidates.append("utf-8")
+    for codec in dict.fromkeys(c for c in candidates if c):
+        try:
+            return _checked(data.decode(codec), codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(data[:262144]).best()
+    if best is None or best.encoding is None:
+        raise NotTextError("no text encoding fits the bytes")
+    return _checked(data.decode(best.encoding, errors="replace"), best.encoding)
+
+
+def _checked(text: str, codec: str) -> tuple[str, str]:
+    sample = text[:65536]
+    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise NotTextError(f"decoded as {codec} but full of control characters: binary data")
+    return text, codec

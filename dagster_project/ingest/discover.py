@@ -1,0 +1,66 @@
+"""Finding raw snapshot files under the raw folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Longest suffix first: `.html.gz` before `.gz`.
+FORMATS = {
+    ".warc.gz": "warc.gz",
+    ".html.gz": "html.gz",
+    ".htm.gz": "html.gz",
+    ".txt.gz": "txt.gz",
+    ".warc": "warc",
+    ".xhtml": "html",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "txt",
+}
+
+
+def format_of(name: str) -> str | None:
+    lower = name.lower()
+    for suffix, fmt in FORMATS.items():
+        if lower.endswith(suffix):
+            return fmt
+    return None
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)  # paths relative to the raw folder, sorted
+    ignored: dict[str, str] = field(default_factory=dict)  # relative path -> why
+
+
+def discover(root: Path) -> Discovery:
+    """List snapshot files below `root` (recursively), by suffix.
+
+    Hidden files and folders are skipped; links are followed only when they stay inside `root`,
+    so a link can never make the pipeline read elsewhere on the machine.
+    """
+    root = Path(root)
+    real_root = root.resolve()
+    found = Discovery()
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            if format_of(name) is None:
+                found.ignored[rel] = "not a snapshot format (.html, .html.gz, .txt, .warc, .warc.gz)"
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(real_root):
+                    found.ignored[rel] = "link pointing outside the raw folder"
+                    continue
+                if not target.is_file():
+                    found.ignored[rel] = "link to something that is not a file"
+                    continue
+            found.files.append(rel)
+    found.files.sort()
+    return found

@@ -1,0 +1,196 @@
+"""Reading one raw file into Snapshot records (or SnapshotFailure records saying why not)."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from dagster_project.ingest import capture_time
+from dagster_project.ingest.decode import NotTextError, decode
+from dagster_project.ingest.discover import format_of
+from dagster_project.ingest.records import Snapshot, SnapshotFailure, sha256_hex, snapshot_id_of
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+Record = Snapshot | SnapshotFailure
+
+
+def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Record]:
+    """Yield the snapshots held by `root / rel_path`; never raises for bad content."""
+    path = Path(root) / rel_path
+    fmt = format_of(path.name) or "unknown"
+    captured_at, captured_source = capture_time.for_file(path)
+
+    def failure(reason: str, detail: str, raw: bytes | None = None) -> SnapshotFailure:
+        digest = sha256_hex(raw) if raw is not None else None
+        return SnapshotFailure(
+            path=rel_path,
+            format=fmt,
+            reason=reason,
+            detail=detail,
+            snapshot_id=snapshot_id_of(digest or sha256_hex(f"path:{rel_path}".encode())),
+            sha256=digest,
+            n_bytes=len(raw) if raw is not None else 0,
+            captured_at=captured_at,
+            captured_at_source=captured_source,
+        )
+
+    if fmt.startswith("warc"):
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - closed below; WARC files are streamed, not slurped
+        except OSError as exc:
+            yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+            return
+        with fh:
+            yield from _read_warc(fh, rel_path, fmt, max_bytes)
+        return
+
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= max_bytes * 2 else None
+    except OSError as exc:
+        yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    if raw is None:
+        yield failure("too_large", f"file is larger than {max_bytes * 2} bytes")
+        return
+    payload = raw
+    if fmt.endswith(".gz"):
+        try:
+            payload = _gunzip(raw, max_bytes)
+        except _TooLarge:
+            yield failure("too_large", f"decompressed payload exceeds {max_bytes} bytes", raw)
+            return
+        except (OSError, EOFError, zlib.error) as exc:
+            yield failure("corrupt_gzip", f"{type(exc).__name__}: {exc}", raw)
+            return
+    yield _snapshot(
+        payload,
+        path=rel_path,
+        fmt=fmt,
+        html=fmt.startswith("html"),
+        declared=None,
+        captured_at=captured_at,
+        captured_source=captured_source,
+        max_bytes=max_bytes,
+        raw=raw,
+    )
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _gunzip(raw: bytes, max_bytes: int) -> bytes:
+    # Decompress in bounded steps so that a gzip bomb cannot exhaust memory.
+    inflater = zlib.decompressobj(wbits=31)
+    out = bytearray()
+    data = raw
+    while data:
+        out += inflater.decompress(data, max_bytes + 1 - len(out))
+        if len(out) > max_bytes:
+            raise _TooLarge
+        data = inflater.unconsumed_tail
+        if inflater.eof:
+            # Concatenated gzip members are legal: continue with the next one.
+            data = inflater.unused_data
+            inflater = zlib.decompressobj(wbits=31) if data else inflater
+    if not inflater.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+    return bytes(out)
+
+
+def _snapshot(
+    payload: bytes,
+    *,
+    path: str,
+    fmt: str,
+    html: bool,
+    declared: str | None,
+    captured_at,
+    captured_source: str | None,
+    max_bytes: int,
+    raw: bytes | None = None,
+    url: str | None = None,
+    warc_record_id: str | None = None,
+) -> Record:
+    digest = sha256_hex(payload)
+    common = dict(
+        path=path,
+        format=fmt,
+        snapshot_id=snapshot_id_of(digest),
+        sha256=digest,
+        n_bytes=len(payload),
+        captured_at=captured_at,
+        captured_at_source=captured_source,
+        url=url,
+        warc_record_id=warc_record_id,
+    )
+    if not payload.strip():
+        return SnapshotFailure(reason="empty", detail="no content", **common)
+    if len(payload) > max_bytes:
+        return SnapshotFailure(reason="too_large", detail=f"payload exceeds {max_bytes} bytes", **common)
+    try:
+        text, encoding = decode(payload, declared=declared, html=html)
+    except NotTextError as exc:
+        return SnapshotFailure(reason="not_text", detail=str(exc), **common)
+    return Snapshot(media_type="text/html" if html else "text/plain", text=text, encoding=encoding, **common)
+
+
+def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -> Iterator[Record]:
+    n_records = 0
+    try:
+        for record in ArchiveIterator(fh, arc2warc=True):
+            n_records += 1
+            if record.rec_type not in ("response", "resource"):
+                continue
+            headers = record.http_headers
+            content_type = (
+                (headers.get_header("Content-Type") if headers is not None else None)
+                or record.rec_headers.get_header("Content-Type")
+                or ""
+            )
+            if content_type.lower().split(";")[0].strip() not in _HTML_TYPES:
+                continue
+            if headers is not None and not headers.get_statuscode().startswith("2"):
+                continue
+            payload = record.content_stream().read(max_bytes + 1)
+            warc_date = record.rec_headers.get_header("WARC-Date")
+            when = capture_time.from_http_date(warc_date)
+            source = "warc-date" if when else None
+            if when is None and headers is not None:
+                when = capture_time.from_http_date(headers.get_header("Date"))
+                source = "http-date" if when else None
+            yield _snapshot(
+                payload,
+                path=rel_path,
+                fmt=fmt,
+                html=True,
+                declared=_charset_of(content_type),
+                captured_at=when,
+                captured_source=source,
+                max_bytes=max_bytes,
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                warc_record_id=record.rec_headers.get_header("WARC-Record-ID"),
+            )
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+        yield SnapshotFailure(
+            path=rel_path,
+            format=fmt,
+            reason="corrupt_warc",
+            detail=f"after {n_records} records: {type(exc).__name__}: {exc}",
+            snapshot_id=snapshot_id_of(sha256_hex(f"warc:{rel_path}:{n_records}".encode())),
+        )
+
+
+def _charset_of(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None

@@ -1,0 +1,1 @@
+"""The lake: every table's schema, declared once, and atomic Parquet reads and writes."""

@@ -1,0 +1,1 @@
+"""Entity mentions in article text: spaCy pipelines per language, plus rules that clean their spans."""
