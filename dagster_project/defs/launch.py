@@ -32,7 +32,9 @@ def open_instance(settings: Settings) -> dg.DagsterInstance:
     """A persistent instance (runs and partitions stay visible in `dagster dev` with the same home)."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch(exist_ok=True)  # defaults: SQLite storage inside the home folder
+    config = home / "dagster.yaml"
+    if not config.exists():  # SQLite storage inside the home folder; nothing sent anywhere
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
 

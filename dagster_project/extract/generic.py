@@ -23,7 +23,6 @@ def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageCon
         url=base,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,
         deduplicate=False,
     )
     article = None

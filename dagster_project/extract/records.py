@@ -12,10 +12,24 @@ _NON_WORD = re.compile(r"\W+")
 WORD = re.compile(r"\w+")
 
 
+# Reason codes of the extract stage; the README's quarantine section explains each.
+REASONS = {
+    "unknown_text_layout": "a plain-text rendering that no site profile recognises",
+    "no_article": "a profiled page without the article block its profile expects",
+    "no_content": "neither an article nor headlines were found on the page",
+    "empty_article": "an article block with a title but no body text",
+    "empty_page": "the decoded page holds only white space",
+    "unsupported_media_type": "a page that is neither HTML nor plain text",
+    "extractor_crash": "the extractor failed unexpectedly on this page (a bug to report)",
+}
+
+
 class ExtractionError(ValueError):
     """A page could not be turned into records; `reason` is a short code for the quarantine table."""
 
     def __init__(self, reason: str, detail: str) -> None:
+        if reason not in REASONS:
+            raise ValueError(f"undocumented extraction reason {reason!r}")
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail

