@@ -121,9 +121,7 @@ def write_exchange(
 
 
 def build(dev_set: Path) -> list[Path]:
-    ground_truth: dict[str, dict[str, str]] = json.loads(
-        (dev_set / "ground-truth.json").read_text(encoding="utf-8")
-    )
+    ground_truth: dict[str, dict[str, str]] = json.loads((dev_set / "ground-truth.json").read_text(encoding="utf-8"))
     pages_dir = RAW_DIR / "pages"
     warc_dir = RAW_DIR / "warc"
     pages_dir.mkdir(parents=True, exist_ok=True)
@@ -165,9 +163,7 @@ def build(dev_set: Path) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dev_set", nargs="?", type=Path, help="article-extraction dev-set directory")
     args = parser.parse_args()
     dev_set: Path = args.dev_set if args.dev_set is not None else REPO_ROOT / DEFAULT_DEV_SET

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,7 +61,7 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         yield failure("too_large", f"file is larger than {max_bytes * 2} bytes")
         return
     payload = raw
-    if fmt.endswith(".gz"):
+    if fmt.endswith(".gz") and raw:
         try:
             payload = _gunzip(raw, max_bytes)
         except _TooLarge:
@@ -99,7 +100,9 @@ def _gunzip(raw: bytes, max_bytes: int) -> bytes:
         if inflater.eof:
             # Concatenated gzip members are legal: continue with the next one.
             data = inflater.unused_data
-            inflater = zlib.decompressobj(wbits=31) if data else inflater
+            if not data.strip(b"\0"):  # zero padding after the last member, as gzip tolerates
+                break
+            inflater = zlib.decompressobj(wbits=31)
     if not inflater.eof:
         raise EOFError("compressed file ended before the end-of-stream marker was reached")
     return bytes(out)
@@ -143,9 +146,30 @@ def _snapshot(
 
 
 def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -> Iterator[Record]:
+    size = os.fstat(fh.fileno()).st_size
+
+    def damaged(detail: str, n_records: int, **where: str | None) -> SnapshotFailure:
+        return SnapshotFailure(
+            path=rel_path,
+            format=fmt,
+            reason="corrupt_warc",
+            detail=detail,
+            snapshot_id=snapshot_id_of(sha256_hex(f"warc:{rel_path}:{n_records}".encode())),
+            **where,
+        )
+
+    if size == 0:
+        yield SnapshotFailure(
+            path=rel_path,
+            format=fmt,
+            reason="empty",
+            detail="no content",
+            snapshot_id=snapshot_id_of(sha256_hex(f"path:{rel_path}".encode())),
+        )
+        return
     n_records = 0
     try:
-        for record in ArchiveIterator(fh, arc2warc=True):
+        for record in ArchiveIterator(fh, arc2warc=True, check_digests=True):
             n_records += 1
             if record.rec_type not in ("response", "resource"):
                 continue
@@ -159,7 +183,24 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
                 continue
             if headers is not None and not headers.get_statuscode().startswith("2"):
                 continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
             payload = record.content_stream().read(max_bytes + 1)
+            # warcio ends a record quietly where the data ends or stops inflating: check both the
+            # declared length and the digests, so that a cut payload is never taken for a page.
+            missing = record.raw_stream.limit if len(payload) <= max_bytes else 0
+            if missing:
+                yield damaged(
+                    f"record {n_records} is cut short ({missing} bytes missing)",
+                    n_records,
+                    url=url,
+                    warc_record_id=record_id,
+                )
+                continue
+            if record.digest_checker.passed is False:
+                problems = "; ".join(record.digest_checker.problems)
+                yield damaged(f"record {n_records}: {problems}", n_records, url=url, warc_record_id=record_id)
+                continue
             warc_date = record.rec_headers.get_header("WARC-Date")
             when = capture_time.from_http_date(warc_date)
             source = "warc-date" if when else None
@@ -175,17 +216,14 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
                 captured_at=when,
                 captured_source=source,
                 max_bytes=max_bytes,
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                warc_record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                url=url,
+                warc_record_id=record_id,
             )
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
-        yield SnapshotFailure(
-            path=rel_path,
-            format=fmt,
-            reason="corrupt_warc",
-            detail=f"after {n_records} records: {type(exc).__name__}: {exc}",
-            snapshot_id=snapshot_id_of(sha256_hex(f"warc:{rel_path}:{n_records}".encode())),
-        )
+        yield damaged(f"after {n_records} records: {type(exc).__name__}: {exc}", n_records)
+        return
+    if fh.tell() < size:
+        yield damaged(f"reading stopped at byte {fh.tell()} of {size}, after {n_records} records", n_records)
 
 
 def _charset_of(content_type: str) -> str | None:

@@ -198,15 +198,30 @@ def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     extra = [c for c in frame.columns if c not in table.column_names]
     if missing or extra:
         raise SchemaError(f"{table.name}: missing columns {missing}, unexpected columns {extra}")
-    try:
-        out = frame.select(pl.col(c.name).cast(c.dtype, strict=True) for c in table.columns)
-    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
-        raise SchemaError(f"{table.name}: {exc}") from exc
+    series = []
+    for c in table.columns:
+        column = frame.get_column(c.name)
+        if column.dtype != c.dtype:
+            column = _cast(table, column, c.dtype)
+        series.append(column)
+    out = pl.DataFrame(series)
     nulls = out.select(pl.col(c.name).null_count() for c in table.columns if not c.nullable).row(0)
     bad = [c.name for c, n in zip((c for c in table.columns if not c.nullable), nulls, strict=True) if n]
     if bad:
         raise SchemaError(f"{table.name}: nulls in non-nullable columns {bad}")
     return out
+
+
+def _cast(table: Table, column: pl.Series, dtype: pl.DataType) -> pl.Series:
+    # Series.cast checks nested struct fields by name (an expression cast would fill them with nulls).
+    if column.dtype.is_float() and dtype.is_integer():
+        values = column.drop_nulls()
+        if not (values == values.round()).all():
+            raise SchemaError(f"{table.name}.{column.name}: non-integral values for {dtype}")
+    try:
+        return column.cast(dtype, strict=True)
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError, pl.exceptions.SchemaError) as exc:
+        raise SchemaError(f"{table.name}.{column.name}: cannot cast {column.dtype} to {dtype}: {exc}") from exc
 
 
 def empty(table: Table) -> pl.DataFrame:

@@ -79,8 +79,11 @@ def test_text_and_html_of_one_page_are_one_article(tmp_path, seed_only):
     html_headlines = t["headlines"].filter(pl.col("url").is_not_null()).sort("position")
     assert html_headlines.height == 48
     assert html_headlines["text"].to_list() == seed_only["headlines"].sort("position")["text"].to_list()
-    assert t["entities"].select("text", "label", "start", "end").sort("start").equals(
-        seed_only["entities"].select("text", "label", "start", "end").sort("start")
+    assert (
+        t["entities"]
+        .select("text", "label", "start", "end")
+        .sort("start")
+        .equals(seed_only["entities"].select("text", "label", "start", "end").sort("start"))
     )
 
 

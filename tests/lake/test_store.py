@@ -1,0 +1,212 @@
+"""Parquet storage: atomic partition writes, typed reads and scans."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dagster_project.lake import store
+from dagster_project.lake.schemas import (
+    ARTICLE_SIGHTINGS,
+    ARTICLES,
+    ENTITIES,
+    QUARANTINE,
+    RELATED,
+    TABLES,
+    UTC_TIME,
+    SchemaError,
+)
+
+
+def sightings(article_ids: list[str], snapshot_id: str = "b2998a2306db470f") -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "article_id": article_id,
+                "snapshot_id": snapshot_id,
+                "url": f"https://www.aggregator.example/article/{i}",
+                "source_url": None if i else "https://www.2m.ma/fr/news/quito",
+                "outlet": "2M",
+                "title": f"Titre {i} : l'été à Quito",
+                "published_at": date(2020, 1, 25 + i),
+                "language": "fr",
+                "body": "Premier paragraphe.\n\nSecond paragraphe.",
+                "n_paragraphs": 2,
+                "n_words": 4,
+                "related": [
+                    {"title": "Un autre article", "url": "https://www.aggregator.example/article/2"},
+                    {"title": "Encore un", "url": None},
+                ]
+                if i == 0
+                else [],
+                "extractor": "profile:ma_aggregator",
+                "captured_at": datetime(2026, 3, 14, 9, i, tzinfo=UTC),
+            }
+            for i, article_id in enumerate(article_ids)
+        ]
+    )
+
+
+def all_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_write_then_read_partition_round_trips_with_declared_dtypes(tmp_path):
+    frame = sightings(["a1", "a2"])
+    path = store.write(tmp_path, ARTICLE_SIGHTINGS, frame, {"batch": "00001"})
+    assert path == tmp_path / "article_sightings" / "batch=00001" / "part-0.parquet"
+    back = store.read_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})
+    assert back.schema == ARTICLE_SIGHTINGS.schema
+    assert back.schema["captured_at"] == UTC_TIME == pl.Datetime("us", "UTC")
+    assert back.schema["published_at"] == pl.Date
+    assert back.schema["related"] == RELATED
+    assert back.schema["n_words"] == pl.Int32
+    assert back.to_dicts() == frame.to_dicts()
+    row = back.row(0, named=True)
+    assert row["captured_at"] == datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+    assert row["related"][1] == {"title": "Encore un", "url": None}
+    assert back.row(1, named=True)["related"] == []
+
+
+def test_unpartitioned_table_round_trip(tmp_path):
+    frame = pl.DataFrame(
+        {
+            "article_id": ["a1"],
+            "text": ["Quito"],
+            "label": ["LOC"],
+            "start": [0],
+            "end": [5],
+            "model": ["spacy:fr_core_news_md-3.8.0"],
+        }
+    )
+    path = store.write(tmp_path, ENTITIES, frame)
+    assert path == tmp_path / "entities" / "part-0.parquet"
+    assert store.has_partition(tmp_path, ENTITIES)
+    assert store.read_partition(tmp_path, ENTITIES).equals(frame.cast(ENTITIES.schema))
+    assert store.scan(tmp_path, ENTITIES).collect().columns == ENTITIES.column_names
+
+
+def test_scan_over_two_partitions_adds_the_batch_column_as_string(tmp_path):
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1", "a2"]), {"batch": "00001"})
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a3"], snapshot_id="fe34ea61a22879e3"), {"batch": "00002"})
+    scanned = store.scan(tmp_path, ARTICLE_SIGHTINGS).collect()
+    assert scanned.columns == [*ARTICLE_SIGHTINGS.column_names, "batch"]
+    assert scanned.schema["batch"] == pl.String
+    assert scanned.schema["captured_at"] == UTC_TIME
+    assert scanned.schema["related"] == RELATED
+    assert sorted(scanned.select("article_id", "batch").rows()) == [
+        ("a1", "00001"),
+        ("a2", "00001"),
+        ("a3", "00002"),
+    ]
+    # Leading zeros survive: the key is text, not a number.
+    assert scanned.filter(pl.col("batch") == "00001").height == 2
+
+
+def test_scan_of_a_two_level_partitioned_table(tmp_path):
+    rows = pl.DataFrame({"path": ["a.html"], "snapshot_id": ["0123456789abcdef"], "reason": ["empty"], "detail": ["x"]})
+    store.write(tmp_path, QUARANTINE, rows, {"stage": "ingest", "batch": "00001"})
+    store.write(
+        tmp_path, QUARANTINE, rows.with_columns(reason=pl.lit("no_article")), {"batch": "00001", "stage": "extract"}
+    )
+    assert (tmp_path / "quarantine" / "stage=ingest" / "batch=00001" / "part-0.parquet").is_file()
+    scanned = store.scan(tmp_path, QUARANTINE).collect().sort("stage")
+    assert scanned.select("stage", "batch", "reason").rows() == [
+        ("extract", "00001", "no_article"),
+        ("ingest", "00001", "empty"),
+    ]
+    assert scanned.schema["stage"] == pl.String and scanned.schema["batch"] == pl.String
+
+
+def test_no_temporary_files_remain_after_writes(tmp_path):
+    for _ in range(2):
+        store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1"]), {"batch": "00001"})
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a2"]), {"batch": "00002"})
+    assert all_files(tmp_path) == [
+        "article_sightings/batch=00001/part-0.parquet",
+        "article_sightings/batch=00002/part-0.parquet",
+    ]
+
+
+def test_rewriting_a_partition_replaces_its_data(tmp_path):
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1", "a2"]), {"batch": "00001"})
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a9"]), {"batch": "00001"})
+    back = store.read_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})
+    assert back["article_id"].to_list() == ["a9"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda f: f.drop("body"),
+        lambda f: f.with_columns(extra=pl.lit(1)),
+        lambda f: f.with_columns(n_words=pl.lit("many")),
+        lambda f: f.with_columns(body=pl.lit(None, dtype=pl.String)),
+    ],
+    ids=["missing", "extra", "uncastable", "null"],
+)
+def test_failed_schema_validation_leaves_the_previous_file_intact(tmp_path, bad):
+    good = sightings(["a1", "a2"])
+    path = store.write(tmp_path, ARTICLE_SIGHTINGS, good, {"batch": "00001"})
+    before = path.read_bytes()
+    with pytest.raises(SchemaError):
+        store.write(tmp_path, ARTICLE_SIGHTINGS, bad(sightings(["zz"])), {"batch": "00001"})
+    assert path.read_bytes() == before
+    assert store.read_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"}).to_dicts() == good.to_dicts()
+    assert all_files(tmp_path) == ["article_sightings/batch=00001/part-0.parquet"]
+
+
+def test_failed_first_write_creates_nothing(tmp_path):
+    with pytest.raises(SchemaError):
+        store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1"]).drop("title"), {"batch": "00001"})
+    assert not store.has_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})
+    assert all_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("table", list(TABLES.values()), ids=list(TABLES))
+def test_scan_of_an_unwritten_table_is_empty_with_the_declared_schema(tmp_path, table):
+    frame = store.scan(tmp_path, table).collect()
+    assert frame.height == 0
+    expected = {**table.schema, **{name: pl.String() for name in table.partition_by}}
+    assert frame.schema == pl.Schema(expected)
+    assert store.files(tmp_path, table) == []
+
+
+def test_empty_scan_and_written_scan_agree_on_schema(tmp_path):
+    empty_schema = store.scan(tmp_path, ARTICLE_SIGHTINGS).collect_schema()
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1"]), {"batch": "00001"})
+    assert store.scan(tmp_path, ARTICLE_SIGHTINGS).collect_schema() == empty_schema
+
+
+def test_read_partition_and_has_partition_of_missing_data(tmp_path):
+    assert not store.has_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})
+    with pytest.raises(FileNotFoundError, match="article_sightings"):
+        store.read_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1"]), {"batch": "00001"})
+    assert store.has_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})
+    assert not store.has_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00002"})
+
+
+@pytest.mark.parametrize(
+    ("table", "partition"),
+    [
+        (ARTICLE_SIGHTINGS, None),
+        (ARTICLE_SIGHTINGS, {"stage": "ingest"}),
+        (ARTICLE_SIGHTINGS, {"batch": "00001", "stage": "ingest"}),
+        (ARTICLES, {"batch": "00001"}),
+        (QUARANTINE, {"batch": "00001"}),
+    ],
+)
+def test_partition_keys_must_match_the_table(tmp_path, table, partition):
+    with pytest.raises(ValueError, match="partitioned by"):
+        store.partition_dir(tmp_path, table, partition)
+
+
+@pytest.mark.parametrize("value", ["", "a/b", ".hidden", "..", "../escape"])
+def test_invalid_partition_values_are_rejected(tmp_path, value):
+    with pytest.raises(ValueError, match="invalid partition value"):
+        store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1"]), {"batch": value})
+    assert all_files(tmp_path) == []
