@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_project.defs import entities, extract, ingest
 from dagster_project.defs.jobs import build_catalog, process_batch
 from dagster_project.defs.resources import EntityModels, LakeResource
-from dagster_project.defs.sensors import raw_files_sensor
+from dagster_project.defs.sensors import catalog_automation, raw_files_sensor
 from dagster_project.settings import Settings
 
 
@@ -16,7 +16,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=dg.load_assets_from_modules([ingest, extract, entities]),
         jobs=[process_batch, build_catalog],
-        sensors=[raw_files_sensor],
+        sensors=[raw_files_sensor, catalog_automation],
         resources={
             "lake": LakeResource(raw_dir=str(settings.raw_dir), warehouse_dir=str(settings.warehouse_dir)),
             "models": EntityModels(),

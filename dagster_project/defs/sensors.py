@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.defs.jobs import process_batch
+from dagster_project.defs.jobs import CATALOG_ASSETS, process_batch
 from dagster_project.defs.partitions import batches
 from dagster_project.defs.resources import LakeResource
 from dagster_project.ingest.batches import list_batches, register_new_files
@@ -31,3 +31,13 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) ->
         dynamic_partitions_requests=[batches.build_add_request(unknown)] if unknown else [],
         cursor=new.key if new else context.cursor,
     )
+
+
+# Dagster's own automation sensor starts stopped; this one is on, so that `articles` and the entity
+# tables follow every processed batch (their automation condition is eager).
+catalog_automation = dg.AutomationConditionSensorDefinition(
+    "catalog_automation",
+    target=dg.AssetSelection.assets(*CATALOG_ASSETS),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+)
