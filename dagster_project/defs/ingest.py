@@ -1,5 +1,7 @@
 """Ingest assets: the raw files of one batch -> `snapshots` and `pages`."""
 
+from collections.abc import Callable
+
 import dagster as dg
 import polars as pl
 
@@ -11,7 +13,7 @@ from dagster_project.ingest.stage import ingest
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS
 
 
-def progress_logger(context: dg.AssetExecutionContext, what: str):
+def progress_logger(context: dg.AssetExecutionContext, what: str) -> Callable[[int, int], None]:
     """Log progress about every tenth of the way, so long batches show they are alive."""
 
     def report(done: int, total: int) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urldefrag
 
 import trafilatura
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from dagster_project.extract.html_links import absolute_href, page_url
 from dagster_project.extract.records import Article, Headline, PageContent, clean_text
@@ -51,14 +52,14 @@ def headline_links(tree: LexborHTMLParser, base: str | None, article: Article | 
         if not (_MIN_WORDS <= n_words <= _MAX_WORDS) or text in own:
             continue
         url = absolute_href(a, base)
-        if url is None or url in seen or url in own or _in_chrome(a):
+        if url is None or urldefrag(url).url in own or url in seen or _in_chrome(a):
             continue
         seen.add(url)
         found.append(Headline(len(found) + 1, text, url))
     return tuple(found)
 
 
-def _in_chrome(node) -> bool:
+def _in_chrome(node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
         if parent.tag in _CHROME:

@@ -21,5 +21,20 @@ def detect(text: str | None, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> 
     """ISO 639-1 code of `text`'s language, or None when it has no letters or is undecidable."""
     if not text or not any(ch.isalpha() for ch in text):
         return None
-    found = _detector(languages).detect_language_of(text[:3000])
+    if len(text) <= _SHORT:
+        return _detect_short(text, languages)
+    return _detect(text[:3000], languages)
+
+
+# Headlines come back snapshot after snapshot while they stay in a ticker: remember short texts.
+_SHORT = 300
+
+
+@lru_cache(maxsize=200_000)
+def _detect_short(text: str, languages: tuple[str, ...]) -> str | None:
+    return _detect(text, languages)
+
+
+def _detect(text: str, languages: tuple[str, ...]) -> str | None:
+    found = _detector(languages).detect_language_of(text)
     return found.iso_code_639_1.name.lower() if found else None
