@@ -49,7 +49,10 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
             yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
             return
         with fh:
-            yield from _read_warc(fh, rel_path, fmt, max_bytes)
+            if os.fstat(fh.fileno()).st_size == 0:
+                yield failure("empty", "no content")
+            else:
+                yield from _read_warc(fh, rel_path, fmt, max_bytes)
         return
 
     try:
@@ -158,15 +161,6 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
             **where,
         )
 
-    if size == 0:
-        yield SnapshotFailure(
-            path=rel_path,
-            format=fmt,
-            reason="empty",
-            detail="no content",
-            snapshot_id=snapshot_id_of(sha256_hex(f"path:{rel_path}".encode())),
-        )
-        return
     n_records = 0
     try:
         for record in ArchiveIterator(fh, arc2warc=True, check_digests=True):
