@@ -40,8 +40,7 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
         progress=progress_logger(context, "articles recognised"),
     )
     context.log.info(f"{result.n_processed} article bodies recognised, {result.n_kept} kept from earlier runs")
-    skipped = result.coverage.filter(result.coverage["skipped_reason"].is_not_null())
-    for reason, n in skipped.group_by("skipped_reason").len().iter_rows():
+    for reason, n in result.skipped.items():
         context.log.info(f"no entities for {n} articles: {reason}")
     # Coverage is written last: if the run dies between the two writes, the next run redoes those articles.
     entities_path = lake.write(ENTITIES, result.entities)

@@ -20,6 +20,7 @@ class EntityResult:
     coverage: pl.DataFrame
     n_processed: int  # article bodies that went through recognition in this call
     n_kept: int  # article bodies whose earlier results were kept
+    skipped: dict[str, int]  # reason -> bodies of this call that no pipeline could process
 
 
 def body_hash(body: str) -> str:
@@ -34,13 +35,20 @@ def recognise_articles(
     previous_coverage: pl.DataFrame | None = None,
     progress: Progress | None = None,
 ) -> EntityResult:
-    """Entities of every article; bodies already covered (same article, same body) are not redone."""
+    """Entities of every article. Results are kept for bodies already processed with the pipeline
+    their language gets today; new or changed bodies, and languages whose pipeline changed, are redone."""
     current = articles.select("article_id", "body", "language").with_columns(
-        pl.col("body").map_elements(body_hash, return_dtype=pl.String).alias("body_sha256")
+        pl.col("body").map_elements(body_hash, return_dtype=pl.String).alias("body_sha256"),
+        pl.col("language").map_elements(recognizer.model_for, return_dtype=pl.String).alias("model"),
     )
     prev_cov = previous_coverage if previous_coverage is not None else pl.DataFrame(schema=ENTITY_COVERAGE.schema)
     prev_ent = previous_entities if previous_entities is not None else pl.DataFrame(schema=ENTITIES.schema)
-    kept_cov = prev_cov.join(current.select("article_id", "body_sha256"), on=["article_id", "body_sha256"], how="semi")
+    kept_cov = prev_cov.join(
+        current.select("article_id", "body_sha256", "model"),
+        on=["article_id", "body_sha256", "model"],
+        how="semi",
+        nulls_equal=True,
+    )
     kept_ent = prev_ent.join(kept_cov.select("article_id"), on="article_id", how="semi")
     todo = current.join(kept_cov.select("article_id"), on="article_id", how="anti")
 
@@ -79,6 +87,7 @@ def recognise_articles(
         coverage=conform(ENTITY_COVERAGE, pl.concat([kept_cov, new_cov]).sort("article_id")),
         n_processed=todo.height,
         n_kept=kept_cov.height,
+        skipped=dict(new_cov.filter(pl.col("skipped_reason").is_not_null()).group_by("skipped_reason").len().rows()),
     )
 
 

@@ -58,3 +58,35 @@ def test_model_names_and_languages_without_pipeline(seed_mentions):
 def test_span_trimming(text, start, end, label, expected):
     s, e = trim(text, start, end, label)
     assert text[s:e] == expected
+
+
+def test_only_new_bodies_or_new_pipelines_are_processed(seed_mentions):
+    import polars as pl
+
+    from dagster_project.nlp.stage import recognise_articles
+
+    body, mentions, recognizer = seed_mentions
+    articles = pl.DataFrame(
+        {"article_id": ["a1", "a2"], "body": [body, "Ein kurzer Text über Berlin."], "language": ["fr", "de"]}
+    )
+    first = recognise_articles(articles, recognizer)
+    assert (first.n_processed, first.n_kept) == (2, 0)
+    assert first.skipped == {"no entity pipeline for language 'de'": 1}
+    assert first.entities.height == len(mentions)
+
+    again = recognise_articles(articles, recognizer, previous_entities=first.entities, previous_coverage=first.coverage)
+    assert (again.n_processed, again.n_kept) == (0, 2)
+    assert again.entities.equals(first.entities) and again.coverage.equals(first.coverage)
+
+    changed = articles.with_columns(pl.Series("body", [body[:200], "Ein kurzer Text über Berlin."]))
+    partly = recognise_articles(changed, recognizer, previous_entities=first.entities, previous_coverage=first.coverage)
+    assert (partly.n_processed, partly.n_kept) == (1, 1)
+    assert partly.entities["end"].max() <= 200
+
+    # A pipeline for German appears: the German article is processed, the French one kept.
+    with_german = type(recognizer)({**recognizer.pipelines, "de": recognizer.pipelines["fr"]})
+    upgraded = recognise_articles(
+        articles, with_german, previous_entities=first.entities, previous_coverage=first.coverage
+    )
+    assert (upgraded.n_processed, upgraded.n_kept) == (1, 1)
+    assert upgraded.coverage.filter(pl.col("article_id") == "a2")["model"][0].startswith("spacy:")
