@@ -57,10 +57,10 @@ def main() -> None:
     content = profile_on_html()
 
     def languages() -> object:
-        return [language.detect(h.text) for h in content.headlines] + [language.detect(content.article.body[:2000])]
+        return [*language.detect_many([h.text for h in content.headlines]), language.detect(content.article.body)]
 
     def languages_first_sight() -> object:
-        language._detect_short.cache_clear()
+        language.clear_cache()
         return languages()
 
     results = {

@@ -45,5 +45,6 @@ def _with_languages(content: PageContent, fallback: str | None) -> PageContent:
     if article is not None:
         sample = f"{article.title or ''}\n{article.body[:2000]}"
         article = replace(article, language=language.detect(sample) or fallback)
-    headlines = tuple(replace(h, language=language.detect(h.text)) for h in content.headlines)
+    codes = language.detect_many([h.text for h in content.headlines])
+    headlines = tuple(replace(h, language=code) for h, code in zip(content.headlines, codes, strict=True))
     return replace(content, article=article, headlines=headlines)

@@ -10,6 +10,12 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 # brought from elsewhere. Fewer candidates make short headlines more reliable.
 DEFAULT_LANGUAGES = ("fr", "es", "en", "ar", "de", "it", "pt", "nl", "id", "ru")
 
+# Headlines come back snapshot after snapshot while they stay in a ticker: short texts are
+# remembered. Longer ones (bodies) are not worth the memory.
+_SHORT = 300
+_CACHE_MAX = 200_000
+_CACHE: dict[tuple[str, tuple[str, ...]], str | None] = {}
+
 
 @lru_cache(maxsize=4)
 def _detector(codes: tuple[str, ...]) -> LanguageDetector:
@@ -17,24 +23,36 @@ def _detector(codes: tuple[str, ...]) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+def _code(found: Language | None) -> str | None:
+    return found.iso_code_639_1.name.lower() if found else None
+
+
+def _has_letters(text: str | None) -> bool:
+    return bool(text) and any(ch.isalpha() for ch in text)
+
+
 def detect(text: str | None, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> str | None:
     """ISO 639-1 code of `text`'s language, or None when it has no letters or is undecidable."""
-    if not text or not any(ch.isalpha() for ch in text):
+    if not _has_letters(text):
         return None
-    if len(text) <= _SHORT:
-        return _detect_short(text, languages)
-    return _detect(text[:3000], languages)
+    if len(text) > _SHORT:
+        return _code(_detector(languages).detect_language_of(text[:3000]))
+    return detect_many([text], languages)[0]
 
 
-# Headlines come back snapshot after snapshot while they stay in a ticker: remember short texts.
-_SHORT = 300
+def detect_many(texts: list[str], languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> list[str | None]:
+    """`detect` for each text; short texts not seen before are identified in one parallel call."""
+    todo = [t for t in dict.fromkeys(texts) if len(t) <= _SHORT and _has_letters(t) and (t, languages) not in _CACHE]
+    if todo:
+        detector = _detector(languages)
+        found = (
+            detector.detect_languages_in_parallel_of(todo) if len(todo) > 1 else [detector.detect_language_of(todo[0])]
+        )
+        if len(_CACHE) + len(todo) > _CACHE_MAX:
+            _CACHE.clear()
+        _CACHE.update(((t, languages), _code(f)) for t, f in zip(todo, found, strict=True))
+    return [_CACHE.get((t, languages)) if len(t) <= _SHORT else detect(t, languages) for t in texts]
 
 
-@lru_cache(maxsize=200_000)
-def _detect_short(text: str, languages: tuple[str, ...]) -> str | None:
-    return _detect(text, languages)
-
-
-def _detect(text: str, languages: tuple[str, ...]) -> str | None:
-    found = _detector(languages).detect_language_of(text)
-    return found.iso_code_639_1.name.lower() if found else None
+def clear_cache() -> None:
+    _CACHE.clear()
