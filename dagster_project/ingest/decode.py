@@ -49,10 +49,29 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = True) -> tu
             return _checked(data.decode(codec), codec)
         except (UnicodeDecodeError, LookupError):
             continue
-    best = charset_normalizer.from_bytes(data[:262144]).best()
-    if best is None or best.encoding is None:
+    encoding = _detect(data[:262144])
+    if encoding is None:
         raise NotTextError("no text encoding fits the bytes")
-    return _checked(data.decode(best.encoding, errors="replace"), best.encoding)
+    return _checked(data.decode(encoding, errors="replace"), encoding)
+
+
+# Undeclared pages of this collection are Western European, Arabic or Cyrillic: on short texts the
+# detector cannot tell cp1252 from cp1250/cp1257, so a near-tie goes to the common code page, as
+# browsers default to windows-1252.
+_PREFERRED = ("cp1252", "cp1256", "cp1251")
+_TIE = 0.15
+
+
+def _detect(data: bytes) -> str | None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    best = min(m.chaos for m in matches)
+    for preferred in _PREFERRED:
+        for m in matches:
+            if m.encoding == preferred and m.chaos <= best + _TIE:
+                return preferred
+    return matches[0].encoding
 
 
 def _checked(text: str, codec: str) -> tuple[str, str]:

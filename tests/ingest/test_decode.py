@@ -75,3 +75,18 @@ def test_nul_heavy_data_decoding_as_utf8_is_not_text():
     # Valid UTF-8, but mostly NUL bytes: binary.
     with pytest.raises(NotTextError):
         decode(b"<html>" + bytes(2000) + b"</html>")
+
+
+@pytest.mark.parametrize(
+    "text,codec",
+    [
+        ("<html><body><p>Le café est prêt.</p></body></html>", "latin-1"),
+        ("<p>Élève à l'école, été déjà passé, où est-il ?</p>", "latin-1"),
+        ("<p>Marruecos acogerá la reunión ministerial conjunta en España.</p>", "cp1252"),
+        ("<p>المغرب يستضيف الاجتماع الوزاري المشترك مع دول مجلس التعاون الخليجي</p>", "cp1256"),
+        ("<p>Марокко примет совместное министерское совещание</p>", "cp1251"),
+    ],
+)
+def test_short_undeclared_texts_decode_right(text, codec):
+    decoded, _ = decode(text.encode(codec), html=True)
+    assert decoded == text
