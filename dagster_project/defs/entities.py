@@ -2,8 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.defs.ingest import progress_logger
-from dagster_project.defs.reporting import check_specs, materialization
+from dagster_project.defs.reporting import check_specs, materialization, progress_logger
 from dagster_project.defs.resources import EntityModels, LakeResource
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_COVERAGE
 from dagster_project.nlp.stage import recognise_articles

@@ -2,9 +2,8 @@
 
 import dagster as dg
 
-from dagster_project.defs.ingest import progress_logger, quarantine_metadata
 from dagster_project.defs.partitions import batches
-from dagster_project.defs.reporting import check_specs, materialization
+from dagster_project.defs.reporting import check_specs, materialization, progress_logger, quarantine_metadata
 from dagster_project.defs.resources import LakeResource
 from dagster_project.extract.stage import consolidate_articles, extract_pages
 from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, PAGES, QUARANTINE

@@ -1,35 +1,14 @@
 """Ingest assets: the raw files of one batch -> `snapshots` and `pages`."""
 
-from collections.abc import Callable
-
 import dagster as dg
 import polars as pl
 
 from dagster_project.defs.partitions import batches
-from dagster_project.defs.reporting import check_specs, materialization
+from dagster_project.defs.reporting import check_specs, materialization, progress_logger, quarantine_metadata
 from dagster_project.defs.resources import LakeResource
 from dagster_project.ingest.batches import load_batch
 from dagster_project.ingest.stage import ingest
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS
-
-
-def progress_logger(context: dg.AssetExecutionContext, what: str) -> Callable[[int, int], None]:
-    """Log progress about every tenth of the way, so long batches show they are alive."""
-
-    def report(done: int, total: int) -> None:
-        step = max(1, total // 10)
-        if done == total or done % step == 0:
-            context.log.info(f"{what}: {done}/{total}")
-
-    return report
-
-
-def quarantine_metadata(frame: pl.DataFrame) -> dict:
-    reasons = frame.group_by("reason").len().sort("len", descending=True)
-    return {
-        "quarantined": dg.MetadataValue.int(frame.height),
-        "quarantine_reasons": dg.MetadataValue.json({r: n for r, n in reasons.iter_rows()}),
-    }
 
 
 @dg.multi_asset(

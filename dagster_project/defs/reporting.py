@@ -8,6 +8,7 @@ import dagster as dg
 import polars as pl
 
 from dagster_project.lake.schemas import Table
+from dagster_project.progress import Progress
 
 PREVIEW_ROWS = 10
 _PREVIEW_CHARS = 120
@@ -86,3 +87,22 @@ def materialization(
         metadata={**table_metadata(table, frame, path), **extra},
         check_results=check_results(table, frame, path, non_empty=non_empty),
     )
+
+
+def progress_logger(context: dg.AssetExecutionContext, what: str) -> Progress:
+    """Log progress about every tenth of the way, so long batches show they are alive."""
+
+    def report(done: int, total: int) -> None:
+        step = max(1, total // 10)
+        if done == total or done % step == 0:
+            context.log.info(f"{what}: {done}/{total}")
+
+    return report
+
+
+def quarantine_metadata(frame: pl.DataFrame) -> dict:
+    reasons = frame.group_by("reason").len().sort("len", descending=True)
+    return {
+        "quarantined": dg.MetadataValue.int(frame.height),
+        "quarantine_reasons": dg.MetadataValue.json({r: n for r, n in reasons.iter_rows()}),
+    }

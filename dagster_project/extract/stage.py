@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -10,8 +9,7 @@ import polars as pl
 from dagster_project.extract.dispatch import extract
 from dagster_project.extract.records import ExtractionError
 from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, QUARANTINE, conform
-
-Progress = Callable[[int, int], None]
+from dagster_project.progress import Progress
 
 
 @dataclass

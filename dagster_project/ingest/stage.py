@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +11,7 @@ import polars as pl
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import Snapshot, SnapshotFailure
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, conform
-
-Progress = Callable[[int, int], None]
+from dagster_project.progress import Progress
 
 
 @dataclass

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
 from dagster_project.lake.schemas import ENTITIES, ENTITY_COVERAGE, conform
 from dagster_project.nlp.entities import EntityRecognizer
-
-Progress = Callable[[int, int], None]
+from dagster_project.progress import Progress
 
 
 @dataclass
