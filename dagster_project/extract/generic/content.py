@@ -1,0 +1,117 @@
+"""Main content: text blocks of the cleaned page, the container that holds the article, its paragraphs.
+
+The page is walked once. Every block-level element closes the text gathered so far into a block
+that remembers its text, how much of it is link text, and its chain of block ancestors. Blocks
+that read as prose (long enough, few links) vote for their ancestors, nearer ones more; the
+best-scored ancestor is the article's container, and its blocks, less link lists, are the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from dagster_project.extract.records import clean_text
+
+BLOCK = frozenset(
+    "address article blockquote dd details div dl dt figure h1 h2 h3 h4 h5 h6 header hr li main ol p pre "
+    "section summary table tbody td tfoot th thead tr ul center".split()
+)
+HEADING = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+
+@dataclass(slots=True)
+class Block:
+    text: str
+    link_chars: int
+    path: tuple[int, ...]  # mem_ids of the enclosing block elements, outermost first
+    tag: str
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+class _Walker:
+    def __init__(self, skipped: set[int]) -> None:
+        self.skipped = skipped
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.path: list[int] = []
+        self.tags: list[str] = []
+
+    def flush(self) -> None:
+        if self.parts:
+            text = clean_text("".join(self.parts))
+            if text:
+                tag = self.tags[-1] if self.tags else "body"
+                self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag))
+            self.parts.clear()
+        self.link_chars = 0
+
+    def walk(self, node: LexborNode, in_link: bool) -> None:
+        for child in node.iter(include_text=True):
+            if child.is_text_node:
+                text = child.text_content
+                if text:
+                    self.parts.append(text)
+                    if in_link:
+                        self.link_chars += len(text.strip())
+                continue
+            if child.mem_id in self.skipped:
+                continue
+            tag = child.tag
+            if tag == "br":
+                self.parts.append("\n")
+                continue
+            if tag in BLOCK:
+                self.flush()
+                self.path.append(child.mem_id)
+                self.tags.append(tag)
+                self.walk(child, in_link)
+                self.flush()
+                self.path.pop()
+                self.tags.pop()
+            else:
+                if tag in ("td", "th"):
+                    self.parts.append(" ")
+                self.walk(child, in_link or tag == "a")
+
+
+def text_blocks(body: LexborNode, skipped: set[int]) -> list[Block]:
+    walker = _Walker(skipped)
+    walker.walk(body, False)
+    walker.flush()
+    return walker.blocks
+
+
+def _prose_score(block: Block) -> float:
+    n = len(block.text)
+    if n < 60 or block.link_density > 0.35 or block.tag in HEADING:
+        return 0.0
+    return 1.0 + block.text.count(",") + block.text.count("،") + min(n / 100, 3.0)
+
+
+def main_paragraphs(body: LexborNode, skipped: set[int]) -> list[str]:
+    blocks = text_blocks(body, skipped)
+    scores: dict[int, float] = {}
+    for block in blocks:
+        score = _prose_score(block)
+        if not score:
+            continue
+        weight = 1.0
+        for ancestor in reversed(block.path[:-1] if block.tag == "p" else block.path):
+            scores[ancestor] = scores.get(ancestor, 0.0) + score * weight
+            weight *= 0.5
+            if weight < 0.1:
+                break
+    if not scores:
+        return []
+    best = max(scores, key=scores.__getitem__)
+    return [b.text for b in blocks if best in b.path and _keep(b)]
+
+
+def _keep(block: Block) -> bool:
+    return block.link_density < 0.5
