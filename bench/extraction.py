@@ -77,7 +77,8 @@ def pages_per_second(fn: Callable[[str, str | None], str], pages: list, seconds:
 
 
 def line(name: str, s: Summary) -> str:
-    return f"{name:<28} F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}  accuracy {s.accuracy:.3f}  ({s.n_pages} pages)"
+    scores = f"F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}  accuracy {s.accuracy:.3f}"
+    return f"{name:<28} {scores}  ({s.n_pages} pages)"
 
 
 def main() -> None:

@@ -14,11 +14,11 @@ from selectolax.lexbor import LexborNode
 
 from dagster_project.extract.records import clean_text
 
-BLOCK = frozenset(
-    "address article blockquote dd details div dl dt figure h1 h2 h3 h4 h5 h6 header hr li main ol p pre "
-    "section summary table tbody td tfoot th thead tr ul center".split()
-)
-HEADING = frozenset("h1 h2 h3 h4 h5 h6".split())
+HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+BLOCK = HEADING | {
+    "address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt", "figure", "header", "hr",
+    "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
 
 
 @dataclass(slots=True)
