@@ -72,9 +72,7 @@ _MONTH_NAMES = "|".join(re.escape(m) for m in sorted(_MONTHS, key=len, reverse=T
 _DAY = r"(\d{1,2})(?:er|st|nd|rd|th|º|°)?"
 _YEAR = r"((?:19|20)\d{2})"
 # `14 mars 2026`, `14 de marzo de 2026`, `14 March 2026`, `14 مارس 2026`, `1er mars 2026`.
-_DAY_MONTH_YEAR = re.compile(
-    rf"(?<![\w]){_DAY}\s*(?:de\s+)?({_MONTH_NAMES})\.?,?\s*(?:de\s+|del\s+)?{_YEAR}(?!\d)"
-)
+_DAY_MONTH_YEAR = re.compile(rf"(?<![\w]){_DAY}\s*(?:de\s+)?({_MONTH_NAMES})\.?,?\s*(?:de\s+|del\s+)?{_YEAR}(?!\d)")
 # `March 14, 2026`, `Mar. 14 2026`.
 _MONTH_DAY_YEAR = re.compile(rf"(?<![\w])({_MONTH_NAMES})\.?\s+{_DAY},?\s+{_YEAR}(?!\d)")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
