@@ -27,8 +27,9 @@ _FURNITURE_WORDS = (
     "mostpopular", "mostread", "most-read", "topics", "sr-only", "visually-hidden",
 )  # fmt: skip
 _SUBSTRINGS = sorted({w.split("-")[0] for w in _FURNITURE_WORDS if len(w) > 2} | {"ad"})
-_SELECTOR = ", ".join(f'[class*="{s}"], [id*="{s}"]' for s in _SUBSTRINGS)
+_SELECTOR = ", ".join(f'[class*="{s}" i], [id*="{s}" i]' for s in _SUBSTRINGS)
 _WORDS = re.compile(r"(?:^|[\s_\-])(" + "|".join(re.escape(w) for w in _FURNITURE_WORDS) + r")(?:$|[\s_\-])", re.I)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # `imageEmbedCaption` is the words image, embed, caption
 # Containers that may carry a furniture word (`article has-comments`) but hold the article itself.
 _KEEP = {"html", "body", "article", "main"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -37,7 +38,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 def is_furniture(node: LexborNode) -> bool:
     attrs = node.attributes
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return bool(_WORDS.search(names))
+    return bool(_WORDS.search(_CAMEL.sub(" ", names)))
 
 
 def boilerplate(tree: LexborHTMLParser) -> set[int]:

@@ -87,6 +87,11 @@ def text_blocks(body: LexborNode, skipped: set[int]) -> list[Block]:
     return walker.blocks
 
 
+# How far up, and for how much more prose, the container may widen to take in sibling containers.
+_MAX_CLIMB = 5
+_MIN_GAIN = 0.2
+
+
 def _prose_score(block: Block) -> float:
     n = len(block.text)
     if n < 60 or block.link_density > 0.35 or block.tag in HEADING:
@@ -97,8 +102,9 @@ def _prose_score(block: Block) -> float:
 def main_paragraphs(body: LexborNode, skipped: set[int]) -> list[str]:
     blocks = text_blocks(body, skipped)
     scores: dict[int, float] = {}
-    for block in blocks:
-        score = _prose_score(block)
+    totals: dict[int, float] = {}  # undecayed prose under each element
+    block_scores = [_prose_score(b) for b in blocks]
+    for block, score in zip(blocks, block_scores, strict=True):
         if not score:
             continue
         weight = 1.0
@@ -107,10 +113,28 @@ def main_paragraphs(body: LexborNode, skipped: set[int]) -> list[str]:
             weight *= 0.5
             if weight < 0.1:
                 break
+        for ancestor in block.path:
+            totals[ancestor] = totals.get(ancestor, 0.0) + score
     if not scores:
         return []
     best = max(scores, key=scores.__getitem__)
-    return [b.text for b in blocks if best in b.path and _keep(b)]
+    wider = _wider(best, blocks, totals)
+    return [
+        b.text
+        for b, score in zip(blocks, block_scores, strict=True)
+        if (best in b.path and _keep(b)) or (wider != best and wider in b.path and score)
+    ]
+
+
+def _wider(best: int, blocks: list[Block], totals: dict[int, float]) -> int:
+    """An ancestor of `best` that holds much more prose: an article split over sibling containers."""
+    path = next(b.path for b in blocks if best in b.path)
+    ancestors = path[: path.index(best)]
+    current = best
+    for ancestor in reversed(ancestors[-_MAX_CLIMB:]):
+        if totals.get(ancestor, 0.0) >= (1 + _MIN_GAIN) * totals[current]:
+            current = ancestor
+    return current
 
 
 def _keep(block: Block) -> bool:
