@@ -8,6 +8,7 @@ best-scored ancestor is the article's container, and its blocks, less link lists
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -51,8 +52,19 @@ class _Walker:
             self.parts.clear()
         self.link_chars = 0
 
-    def walk(self, node: LexborNode, in_link: bool) -> None:
-        for child in node.iter(include_text=True):
+    def walk(self, root: LexborNode) -> None:
+        # An explicit stack, not recursion: broken pages nest thousands of unclosed tags deep.
+        stack: list[tuple[Iterator[LexborNode], bool, bool]] = [(root.iter(include_text=True), False, False)]
+        while stack:
+            children, in_link, closes_block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if closes_block:
+                    self.flush()
+                    self.path.pop()
+                    self.tags.pop()
+                continue
             if child.is_text_node:
                 text = child.text_content
                 if text:
@@ -65,24 +77,19 @@ class _Walker:
             tag = child.tag
             if tag == "br":
                 self.parts.append("\n")
-                continue
-            if tag in BLOCK:
+            elif tag in BLOCK:
                 self.flush()
                 self.path.append(child.mem_id)
                 self.tags.append(tag)
-                self.walk(child, in_link)
-                self.flush()
-                self.path.pop()
-                self.tags.pop()
+                stack.append((child.iter(include_text=True), in_link, True))
             else:
-                if tag in ("td", "th"):
-                    self.parts.append(" ")
-                self.walk(child, in_link or tag == "a")
+                stack.append((child.iter(include_text=True), in_link or tag == "a", False))
 
 
 def text_blocks(body: LexborNode, skipped: set[int]) -> list[Block]:
     walker = _Walker(skipped)
-    walker.walk(body, False)
+    walker.path.append(body.mem_id)  # paragraphs straight under <body> vote for it
+    walker.walk(body)
     walker.flush()
     return walker.blocks
 
