@@ -23,7 +23,7 @@ def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageCon
     url = meta.canonical_url or capture_url
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     skipped = boilerplate(tree)
-    paragraphs = tuple(main_paragraphs(tree.body, skipped)) if tree.body else ()
+    paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title)) if tree.body else ()
     article = None
     if paragraphs:
         article = Article(

@@ -18,8 +18,10 @@ from dagster_project.extract.records import clean_text
 HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK = HEADING | {
     "address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt", "figure", "header", "hr",
-    "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
 }  # fmt: skip
+# Cells stay inline so that a table row reads as one line; a space keeps their words apart.
+CELL = frozenset({"td", "th"})
 
 
 @dataclass(slots=True)
@@ -83,6 +85,8 @@ class _Walker:
                 self.tags.append(tag)
                 stack.append((child.iter(include_text=True), in_link, True))
             else:
+                if tag in CELL:
+                    self.parts.append(" ")
                 stack.append((child.iter(include_text=True), in_link or tag == "a", False))
 
 
@@ -106,7 +110,8 @@ def _prose_score(block: Block) -> float:
     return 1.0 + block.text.count(",") + block.text.count("،") + min(n / 100, 3.0)
 
 
-def main_paragraphs(body: LexborNode, skipped: set[int]) -> list[str]:
+def main_paragraphs(body: LexborNode, skipped: set[int], title: str | None = None) -> list[str]:
+    """The article's paragraphs; `title`, metadata rather than body, is left out where it recurs."""
     blocks = text_blocks(body, skipped)
     scores: dict[int, float] = {}
     totals: dict[int, float] = {}  # undecayed prose under each element
@@ -126,10 +131,12 @@ def main_paragraphs(body: LexborNode, skipped: set[int]) -> list[str]:
         return []
     best = max(scores, key=scores.__getitem__)
     wider = _wider(best, blocks, totals)
+    folded_title = title.casefold() if title else None
     return [
         b.text
         for b, score in zip(blocks, block_scores, strict=True)
-        if (best in b.path and _keep(b)) or (wider != best and wider in b.path and score)
+        if ((best in b.path and _keep(b)) or (wider != best and wider in b.path and score))
+        and not (b.tag in HEADING and b.text.casefold() == folded_title)
     ]
 
 
