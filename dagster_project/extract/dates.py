@@ -17,7 +17,10 @@ _NUMERIC = re.compile(r"(?<!\d)(\d{1,4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2,4})
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _COMPACT = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)")
 # /2019/11/19/ or /2019-11-19/ or /20191119/ in a URL path; a year and month alone is not a date.
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_-]|$)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
+    r"|[-_]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"  # `...-responses-20191115/`
+)
 
 # Languages whose pages write the month before the day in numeric dates (03/14/2026).
 MONTH_FIRST = frozenset({"en"})
@@ -114,11 +117,14 @@ def parse_iso_date(text: str | None) -> date | None:
 
 
 def parse_url_date(url: str | None) -> date | None:
-    """A full date in a URL's path (`/2019/11/19/`, `/2019-11-19-`, `/20191119/`)."""
+    """A full date in a URL's path (`/2019/11/19/`, `/2019-11-19-`, `/20191119/`, `-20191119/`)."""
     if not url:
         return None
     match = _URL_DATE.search(url)
-    return _make(int(match[1]), int(match[2]), int(match[3])) if match else None
+    if not match:
+        return None
+    year, month, day = (g for g in match.groups() if g is not None)
+    return _make(int(year), int(month), int(day))
 
 
 def parse_date(text: str | None, language: str | None = None) -> date | None:

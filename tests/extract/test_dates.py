@@ -55,6 +55,8 @@ def test_iso_dates_keep_the_written_day_whatever_the_time_zone():
         ("https://kabarislamia.com/2015/10/27/sejarah-pecahnya/", date(2015, 10, 27)),
         ("https://example.org/news/2019-11-18-title", date(2019, 11, 18)),
         ("https://example.org/20191118/title", date(2019, 11, 18)),
+        ("https://www.quantamagazine.org/tuft-cells-set-off-immune-responses-20191115/", date(2019, 11, 15)),
+        ("https://example.org/photos/img-20191318.jpg", None),  # no 13th month
         ("https://example.org/2019/11/title", None),  # a month is not a date
         ("https://example.org/news/1206313/title", None),
     ],

@@ -49,7 +49,8 @@ def test_cnn_page_metadata_and_headlines():
     content, _ = _extract("d605bdef")
     article = content.article
     assert article.title == "Investors don't seem to know what to make of the US-China trade war"
-    assert article.published_at.isoformat() == "2019-11-19"
+    # Stamped 2019-11-19T02:34:30Z, an evening story of the 18th in New York, as its URL says.
+    assert article.published_at.isoformat() == "2019-11-18"
     assert "Jill Disis" in article.authors
     assert article.canonical_url == "https://www.cnn.com/2019/11/18/investing/asian-market-latest/index.html"
     assert article.body.endswith("which is now set to expire in February.")

@@ -172,6 +172,23 @@ def _without_site_name(title: str, site_name: str | None) -> str | None:
 
 
 def _published(tree: LexborHTMLParser, ld: dict, language: str | None, url: str | None) -> date | None:
+    in_url = parse_url_date(urlsplit(url).path if url else None)
+    declared = _declared_date(tree, ld, language)
+    if declared and in_url and (declared - in_url).days == 1:
+        # Stamps are often in UTC: an evening story in the Americas is stamped the next day, while
+        # the URL carries the publisher's own calendar day.
+        return in_url
+    if declared or in_url:
+        return declared or in_url
+    body = tree.body
+    for node in body.css(_DATE_HOLDERS) if body else ():
+        text = node.text(deep=True)
+        if 6 <= len(text) <= 200 and (found := parse_date(text, language)):
+            return found
+    return None
+
+
+def _declared_date(tree: LexborHTMLParser, ld: dict, language: str | None) -> date | None:
     found = parse_iso_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
     if found:
         return found
@@ -182,13 +199,6 @@ def _published(tree: LexborHTMLParser, ld: dict, language: str | None, url: str 
             return found
     for node in tree.css("time[datetime]"):
         if found := parse_iso_date(node.attributes.get("datetime")):
-            return found
-    if found := parse_url_date(urlsplit(url).path if url else None):
-        return found
-    body = tree.body
-    for node in body.css(_DATE_HOLDERS) if body else ():
-        text = node.text(deep=True)
-        if 6 <= len(text) <= 200 and (found := parse_date(text, language)):
             return found
     return None
 
