@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -14,8 +15,8 @@ _NEVER_TEXT = [
 ]  # fmt: skip
 
 # Class/id words of page furniture: share bars, comments, newsletter boxes, teasers, captions, ads.
-# Matched as substrings by the parser's CSS engine (fast), then confirmed on word boundaries in
-# Python so that `shared-content` or `comment-free` spellings are judged as whole words.
+# Matched as whole words (split on `-`, `_`, spaces and camelCase) so that `shared-content` or
+# `loading` are not taken for `share` or `ad`.
 _FURNITURE_WORDS = (
     "share", "sharing", "social", "comment", "comments", "newsletter", "subscribe", "subscription",
     "related", "recommended", "recommendations", "promo", "advert", "advertisement", "sponsor",
@@ -26,19 +27,25 @@ _FURNITURE_WORDS = (
     "banner", "ad", "ads", "adslot", "ad-slot", "dfp", "rating", "trending", "most-popular",
     "mostpopular", "mostread", "most-read", "topics", "sr-only", "visually-hidden",
 )  # fmt: skip
-_SUBSTRINGS = sorted({w.split("-")[0] for w in _FURNITURE_WORDS if len(w) > 2} | {"ad"})
-_SELECTOR = ", ".join(f'[class*="{s}" i], [id*="{s}" i]' for s in _SUBSTRINGS)
-_WORDS = re.compile(r"(?:^|[\s_\-])(" + "|".join(re.escape(w) for w in _FURNITURE_WORDS) + r")(?:$|[\s_\-])", re.I)
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # `imageEmbedCaption` is the words image, embed, caption
+_SINGLE = frozenset(w for w in _FURNITURE_WORDS if "-" not in w)
+_PAIRS = frozenset(w for w in _FURNITURE_WORDS if "-" in w)
+_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")  # `imageEmbedCaption` is image, embed, caption
 # Containers that may carry a furniture word (`article has-comments`) but hold the article itself.
 _KEEP = {"html", "body", "article", "main"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
-def is_furniture(node: LexborNode) -> bool:
-    attrs = node.attributes
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return bool(_WORDS.search(_CAMEL.sub(" ", names)))
+# Elements too small to wrap an article: no need to check how much of it they hold.
+_SMALL = frozenset({"a", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "small", "time", "em", "strong",
+                    "b", "i", "label", "img", "hr", "br", "input"})  # fmt: skip
+
+
+def is_furniture(class_and_id: str) -> bool:
+    """Whether an element's `class` and `id` values name page furniture."""
+    words = [w.lower() for w in _SPLIT.split(class_and_id) if w]
+    if not _SINGLE.isdisjoint(words):
+        return True
+    return any(f"{a}-{b}" in _PAIRS for a, b in pairwise(words))
 
 
 def boilerplate(tree: LexborHTMLParser) -> set[int]:
@@ -59,8 +66,12 @@ def boilerplate(tree: LexborHTMLParser) -> set[int]:
         if node.tag not in _KEEP:
             skipped.add(node.mem_id)
     prose = None
-    for node in body.css(_SELECTOR):
-        if node.tag in _KEEP or not is_furniture(node):
+    for node in body.css("[class], [id]"):
+        attrs = node.attributes
+        if node.tag in _KEEP or not is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+            continue
+        if node.tag in _SMALL:
+            skipped.add(node.mem_id)
             continue
         # A furniture word on a wrapper of the article itself (`elementor-widget`, `has-sidebar`)
         # must not cost the article: an element holding much of the page's paragraph text stays.
