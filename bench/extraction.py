@@ -36,6 +36,9 @@ DEV_SET = next(
 )
 
 
+TARGET_F1, TARGET_RATIO = 0.970, 5.0
+
+
 def load(dev_set: Path) -> list[tuple[str, str, str, str]]:
     """(id, url, html, expected body) for every page, sorted by id."""
     truth = json.loads((dev_set / "ground-truth.json").read_text(encoding="utf-8"))
@@ -113,6 +116,8 @@ def main() -> None:
             f"; {speed['ours (no language id)']:,.0f} vs {speed['trafilatura (peer)']:,.0f} pages/s "
             f"(language id excluded): {ratio:.1f}x"
         )
+        met = results["ours"].f1 >= TARGET_F1 and ratio >= TARGET_RATIO
+        summary += f"; targets F1 >= {TARGET_F1:.3f} and >= {TARGET_RATIO:.0f}x: {'met' if met else 'not met'}"
     print(summary)
 
 
