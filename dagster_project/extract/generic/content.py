@@ -4,6 +4,8 @@ The page is walked once. Every block-level element closes the text gathered so f
 that remembers its text, how much of it is link text, and its chain of block ancestors. Blocks
 that read as prose (long enough, few links) vote for their ancestors, nearer ones more; the
 best-scored ancestor is the article's container, and its blocks, less link lists, are the body.
+When a nearby ancestor holds much more prose, the article was split over sibling containers: the
+prose blocks of that ancestor are taken too.
 """
 
 from __future__ import annotations
