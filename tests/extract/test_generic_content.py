@@ -56,3 +56,9 @@ def test_paragraphs_under_body_and_deeply_nested_pages():
     assert extract(f"<html><body><p>{PROSE * 2}</p></body></html>").article.body == (PROSE * 2).strip()
     deep = "<html><body>" + "<font>" * 5000 + f"<p>{PROSE * 2}</p></body></html>"
     assert extract(deep).article.body == (PROSE * 2).strip()
+
+
+def test_line_breaks_two_in_a_row_separate_paragraphs():
+    first, second = (PROSE * 2).strip(), PROSE.strip()
+    page = _page(f"<div>{first}<br>\n<br>{second}<br>suite de la ligne</div>")
+    assert extract(page).article.paragraphs == (first, f"{second} suite de la ligne")

@@ -10,6 +10,7 @@ prose blocks of that ancestor are taken too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ BLOCK = HEADING | {
     "address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt", "figure", "header", "hr",
     "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
 }  # fmt: skip
+PARAGRAPH_BREAK = "\n\n"
+_BR = "\x00"  # a <br>, marked apart from the line breaks of the HTML source
+_BREAKS = re.compile(r"\x00\s*\x00[\s\x00]*")
 # Cells stay inline so that a table row reads as one line; a space keeps their words apart.
 CELL = frozenset({"td", "th"})
 
@@ -49,7 +53,9 @@ class _Walker:
 
     def flush(self) -> None:
         if self.parts:
-            text = clean_text("".join(self.parts))
+            # Two line breaks in a row separate paragraphs written without <p>; one is a space.
+            pieces = (clean_text(piece.replace(_BR, " ")) for piece in _BREAKS.split("".join(self.parts)))
+            text = PARAGRAPH_BREAK.join(piece for piece in pieces if piece)
             if text:
                 tag = self.tags[-1] if self.tags else "body"
                 self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag))
@@ -80,7 +86,7 @@ class _Walker:
                 continue
             tag = child.tag
             if tag == "br":
-                self.parts.append("\n")
+                self.parts.append(_BR)
             elif tag in BLOCK:
                 self.flush()
                 self.path.append(child.mem_id)
@@ -135,10 +141,11 @@ def main_paragraphs(body: LexborNode, skipped: set[int], title: str | None = Non
     wider = _wider(best, blocks, totals)
     folded_title = title.casefold() if title else None
     return [
-        b.text
+        paragraph
         for b, score in zip(blocks, block_scores, strict=True)
         if ((best in b.path and _keep(b)) or (wider != best and wider in b.path and score))
         and not (b.tag in HEADING and b.text.casefold() == folded_title)
+        for paragraph in b.text.split(PARAGRAPH_BREAK)
     ]
 
 
