@@ -14,6 +14,7 @@ def test_furniture_inside_the_article_is_left_out():
       <div class="share-bar"><a href="/fb">Partager sur Facebook</a> <a href="/x">Partager sur X</a></div>
       <p>{PROSE * 2}</p>
       <figure><img src="a.jpg"><figcaption>{PROSE}</figcaption></figure>
+      <div>Publicité</div>
       <h2>Les investissements</h2>
       <p>{PROSE * 2}</p>
       <div class="newsletter-box"><p>{PROSE}</p></div>

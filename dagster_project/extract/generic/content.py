@@ -106,6 +106,12 @@ def text_blocks(body: LexborNode, skipped: set[int]) -> list[Block]:
     return walker.blocks
 
 
+# The label of an ad slot left in the text, in the languages of the collection and its neighbours.
+_AD_LABELS = frozenset(
+    {"advertisement", "advertising", "ad", "publicité", "publicidad", "anuncio", "إعلان", "اعلان", "anzeige",
+     "werbung", "pubblicità", "publicidade", "iklan", "реклама", "sponsored", "sponsorisé", "patrocinado"}
+)  # fmt: skip
+
 # How far up, and for how much more prose, the container may widen to take in sibling containers.
 _MAX_CLIMB = 5
 _MIN_GAIN = 0.2
@@ -161,4 +167,4 @@ def _wider(best: int, blocks: list[Block], totals: dict[int, float]) -> int:
 
 
 def _keep(block: Block) -> bool:
-    return block.link_density < 0.5
+    return block.link_density < 0.5 and block.text.casefold() not in _AD_LABELS
