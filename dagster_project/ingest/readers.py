@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,26 +44,26 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
             captured_at_source=captured_source,
         )
 
-    if fmt.startswith("warc"):
-        try:
-            fh = open(path, "rb")  # noqa: SIM115 - closed below; WARC files are streamed, not slurped
-        except OSError as exc:
-            yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
-            return
-        with fh:
+    try:
+        fh = _open_regular(path)
+    except OSError as exc:
+        yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    with fh:
+        if fmt.startswith("warc"):
             if os.fstat(fh.fileno()).st_size == 0:
                 yield failure("empty", "no content")
             else:
                 yield from _read_warc(fh, rel_path, fmt, max_bytes)
-        return
-
-    try:
-        raw = path.read_bytes() if path.stat().st_size <= max_bytes * 2 else None
-    except OSError as exc:
-        yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
-        return
-    if raw is None:
-        yield failure("too_large", f"file is larger than {max_bytes * 2} bytes")
+            return
+        limit = max_bytes * 2
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+            return
+    if len(raw) > limit:
+        yield failure("too_large", f"file is larger than {limit} bytes")
         return
     payload = raw
     if fmt.endswith(".gz") and raw:
@@ -84,6 +86,39 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         max_bytes=max_bytes,
         raw=raw,
     )
+
+
+class NotARegularFileError(OSError):
+    """A FIFO, socket, device or folder where a snapshot file was expected."""
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """Open a regular file for reading. Anything else is refused before it can block the run:
+    opening a FIFO waits for a writer that may never come, and reading a device may never end."""
+    mode = os.stat(path).st_mode
+    _require_regular(mode)
+    # O_NONBLOCK: should the path have become a FIFO since the stat, opening still returns at once.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        _require_regular(os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _require_regular(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise NotARegularFileError(f"not a regular file but {kind}")
 
 
 class _TooLarge(Exception):
