@@ -92,8 +92,12 @@ class NotARegularFileError(OSError):
     """A FIFO, socket, device or folder where a snapshot file was expected."""
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"))
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 def _open_regular(path: Path) -> io.BufferedReader:
@@ -173,14 +177,39 @@ def _snapshot(
         warc_record_id=warc_record_id,
     )
     if not payload.strip():
-        return SnapshotFailure(reason="empty", detail="no content", **common)
+        # Blank payloads all look alike: keyed by where they were found, each empty file is
+        # reported as empty rather than as a duplicate of the first one.
+        where = f"empty:{path}:{warc_record_id or ''}".encode()
+        return SnapshotFailure(
+            reason="empty", detail="no content", **{**common, "snapshot_id": snapshot_id_of(sha256_hex(where))}
+        )
     if len(payload) > max_bytes:
         return SnapshotFailure(reason="too_large", detail=f"payload exceeds {max_bytes} bytes", **common)
     try:
         text, encoding = decode(payload, declared=declared, html=html)
     except NotTextError as exc:
         return SnapshotFailure(reason="not_text", detail=str(exc), **common)
+    if not text.strip():  # a byte-order mark, or white space in a multi-byte encoding
+        return SnapshotFailure(reason="empty", detail=f"no content once decoded as {encoding}", **common)
     return Snapshot(media_type="text/html" if html else "text/plain", text=text, encoding=encoding, **common)
+
+
+# What warcio raises on damaged input: its own error, I/O and inflate errors, and, on records
+# missing headers it relies on, plain Python errors from inside its parser.
+_WARC_DAMAGE = (
+    ArchiveLoadFailed,
+    OSError,
+    EOFError,
+    zlib.error,
+    ValueError,
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+)
+# Headers without which a record cannot be read as one (ISO 28500 also requires WARC-Date, but a
+# capture time can come from elsewhere).
+_MANDATORY = ("WARC-Type", "WARC-Record-ID", "Content-Length")
 
 
 def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -> Iterator[Record]:
@@ -200,6 +229,9 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
     try:
         for record in ArchiveIterator(fh, arc2warc=True, check_digests=True):
             n_records += 1
+            if not all(record.rec_headers.get_header(h) for h in _MANDATORY):
+                yield damaged(f"record {n_records} lacks one of the headers {', '.join(_MANDATORY)}", n_records)
+                return
             if record.rec_type not in ("response", "resource"):
                 continue
             headers = record.http_headers
@@ -248,10 +280,12 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
                 url=url,
                 warc_record_id=record_id,
             )
-    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+    except _WARC_DAMAGE as exc:
         yield damaged(f"after {n_records} records: {type(exc).__name__}: {exc}", n_records)
         return
-    if fh.tell() < size:
+    if n_records == 0:
+        yield damaged(f"no WARC record found in {size} bytes", n_records)
+    elif fh.tell() < size:
         yield damaged(f"reading stopped at byte {fh.tell()} of {size}, after {n_records} records", n_records)
 
 
