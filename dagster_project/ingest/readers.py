@@ -24,8 +24,13 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 Record = Snapshot | SnapshotFailure
 
 
-def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Record]:
-    """Yield the snapshots held by `root / rel_path`; never raises for bad content."""
+def read_file(
+    root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, confined: bool = False
+) -> Iterator[Record]:
+    """Yield the snapshots held by `root / rel_path`; never raises for bad content.
+
+    `confined`: refuse a path that resolves outside `root` (a link changed since discovery).
+    """
     path = Path(root) / rel_path
     fmt = format_of(path.name) or "unknown"
     captured_at, captured_source = capture_time.for_file(path)
@@ -44,6 +49,9 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
             captured_at_source=captured_source,
         )
 
+    if confined and not _inside(path, root):
+        yield failure("outside_raw_folder", f"{rel_path} resolves to {os.path.realpath(path)}, outside {root}")
+        return
     try:
         fh = _open_regular(path)
     except OSError as exc:
@@ -86,6 +94,10 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         max_bytes=max_bytes,
         raw=raw,
     )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
 class NotARegularFileError(OSError):

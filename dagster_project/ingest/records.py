@@ -58,5 +58,6 @@ REASONS = {
     "empty": "the file or payload has no content, or only white space and a byte-order mark",
     "not_text": "the payload is binary, not text",
     "too_large": "the payload exceeds the size limit",
+    "outside_raw_folder": "a registered path now resolves outside the raw folder (a link changed); never read",
     "duplicate_snapshot": "the same payload was already ingested from another file or record",
 }

@@ -10,6 +10,7 @@ import socket
 import pytest
 
 from dagster_project.ingest.decode import decode
+from dagster_project.ingest.discover import discover
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import SnapshotFailure
 from dagster_project.ingest.stage import ingest
@@ -121,3 +122,24 @@ def test_undeclared_windows_1252_is_not_mistaken_for_mixed_utf8():
     text = "<p>Abstraction faite de leur situation, les migrants bénéficient d'une aide égale</p>"
     decoded, codec = decode(text.encode("cp1252"))
     assert decoded == text and codec != "utf-8"
+
+
+def test_a_link_swapped_to_outside_after_registration_is_not_read(tmp_path):
+    raw, outside = tmp_path / "raw", tmp_path / "outside"
+    raw.mkdir()
+    outside.mkdir()
+    (raw / "real.html").write_text("<p>Le Maroc a présenté son plan</p>", encoding="utf-8")
+    (outside / "secret.html").write_text("<p>SECRET</p>", encoding="utf-8")
+    (raw / "alias.html").symlink_to(raw / "real.html")
+    files = discover(raw).files
+    assert files == ["alias.html", "real.html"]
+    (raw / "alias.html").unlink()
+    (raw / "alias.html").symlink_to(outside / "secret.html")  # swapped between registration and reading
+
+    result = ingest(raw, [*files, "../outside/secret.html"])
+
+    assert result.pages["path"].to_list() == ["real.html"]
+    assert sorted(result.quarantine.select("path", "reason").rows()) == [
+        ("../outside/secret.html", "outside_raw_folder"),
+        ("alias.html", "outside_raw_folder"),
+    ]
