@@ -1,7 +1,8 @@
 """Property-based tests: arbitrary bytes through the readers and decoder, arbitrary tag soup and
-text through extraction. Only the project's documented errors may come out: the readers never
-raise (a bad file is a SnapshotFailure with a documented reason), `decode` raises only
-NotTextError, and `extract` only ExtractionError with a documented reason."""
+text through extraction, arbitrary page text through the Parquet store. Only the project's
+documented errors may come out: the readers never raise (a bad file is a SnapshotFailure with a
+documented reason), `decode` raises only NotTextError, and `extract` only ExtractionError with a
+documented reason."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import gzip
 import tempfile
 from pathlib import Path
 
+import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,8 @@ from dagster_project.ingest.decode import NotTextError, decode
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import REASONS as INGEST_REASONS
 from dagster_project.ingest.records import Snapshot, SnapshotFailure
+from dagster_project.lake import store
+from dagster_project.lake.schemas import PAGES
 from tests.conftest import SEED
 
 PARAGRAPHS = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()[16:28] if len(line) > 80]
@@ -186,3 +190,22 @@ def test_other_media_types_are_refused_with_a_reason(text, media_type):
         assert exc.reason == "unsupported_media_type"
     else:
         raise AssertionError(f"{media_type!r} was accepted")
+
+
+@FAST
+@given(st.lists(st.tuples(st.text(max_size=300), st.text(max_size=40)), max_size=20))
+def test_any_page_text_round_trips_through_the_store(rows):
+    frame = pl.DataFrame(
+        {
+            "snapshot_id": [f"{i:016x}" for i in range(len(rows))],
+            "path": [p or "x" for _, p in rows],
+            "url": [None] * len(rows),
+            "captured_at": [None] * len(rows),
+            "media_type": ["text/html"] * len(rows),
+            "text": [t for t, _ in rows],
+        },
+        schema=PAGES.schema,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        store.write(Path(folder), PAGES, frame, {"batch": "00001"})
+        assert store.read_partition(Path(folder), PAGES, {"batch": "00001"}).equals(frame)
