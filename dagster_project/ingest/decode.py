@@ -41,7 +41,10 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = True) -> tu
         if data.startswith(bom):
             return _checked(data.decode(codec, errors="replace"), codec)
     candidates = [_codec(declared)]
-    if html:
+    # Bytes that are valid UTF-8 with non-ASCII text in them are UTF-8 whatever a <meta> says:
+    # a legacy code page almost never forms valid multi-byte sequences by chance, while pages
+    # converted to UTF-8 with their old <meta> left behind are common. The HTTP header still wins.
+    if html and not _is_utf8(data):
         candidates.append(_codec(declared_charset(data)))
     candidates.append("utf-8")
     for codec in dict.fromkeys(c for c in candidates if c):
@@ -49,10 +52,45 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = True) -> tu
             return _checked(data.decode(codec), codec)
         except (UnicodeDecodeError, LookupError):
             continue
+    if _mostly_utf8(data):
+        return _checked(data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8")
     encoding = _detect(data[:262144])
     if encoding is None:
         raise NotTextError("no text encoding fits the bytes")
     return _checked(data.decode(encoding, errors="replace"), encoding)
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_CP1252_FALLBACK = "news-lake-cp1252-fallback"
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return bad.decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few pieces in windows-1252 (text pasted from elsewhere): more valid
+    multi-byte sequences than stray high bytes."""
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    in_sequences = sum(len(m) for m in _UTF8_MULTIBYTE.findall(data))
+    return in_sequences > 0 and in_sequences > high - in_sequences
 
 
 # Undeclared pages of this collection are Western European, Arabic or Cyrillic: on short texts the

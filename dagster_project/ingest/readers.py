@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +24,13 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 Record = Snapshot | SnapshotFailure
 
 
-def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Record]:
-    """Yield the snapshots held by `root / rel_path`; never raises for bad content."""
+def read_file(
+    root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, confined: bool = False
+) -> Iterator[Record]:
+    """Yield the snapshots held by `root / rel_path`; never raises for bad content.
+
+    `confined`: refuse a path that resolves outside `root` (a link changed since discovery).
+    """
     path = Path(root) / rel_path
     fmt = format_of(path.name) or "unknown"
     captured_at, captured_source = capture_time.for_file(path)
@@ -42,26 +49,29 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
             captured_at_source=captured_source,
         )
 
-    if fmt.startswith("warc"):
-        try:
-            fh = open(path, "rb")  # noqa: SIM115 - closed below; WARC files are streamed, not slurped
-        except OSError as exc:
-            yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
-            return
-        with fh:
+    if confined and not _inside(path, root):
+        yield failure("outside_raw_folder", f"{rel_path} resolves to {os.path.realpath(path)}, outside {root}")
+        return
+    try:
+        fh = _open_regular(path)
+    except OSError as exc:
+        yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    with fh:
+        if fmt.startswith("warc"):
             if os.fstat(fh.fileno()).st_size == 0:
                 yield failure("empty", "no content")
             else:
                 yield from _read_warc(fh, rel_path, fmt, max_bytes)
-        return
-
-    try:
-        raw = path.read_bytes() if path.stat().st_size <= max_bytes * 2 else None
-    except OSError as exc:
-        yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
-        return
-    if raw is None:
-        yield failure("too_large", f"file is larger than {max_bytes * 2} bytes")
+            return
+        limit = max_bytes * 2
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            yield failure("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+            return
+    if len(raw) > limit:
+        yield failure("too_large", f"file is larger than {limit} bytes")
         return
     payload = raw
     if fmt.endswith(".gz") and raw:
@@ -84,6 +94,47 @@ def read_file(root: Path, rel_path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         max_bytes=max_bytes,
         raw=raw,
     )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
+class NotARegularFileError(OSError):
+    """A FIFO, socket, device or folder where a snapshot file was expected."""
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """Open a regular file for reading. Anything else is refused before it can block the run:
+    opening a FIFO waits for a writer that may never come, and reading a device may never end."""
+    mode = os.stat(path).st_mode
+    _require_regular(mode)
+    # O_NONBLOCK: should the path have become a FIFO since the stat, opening still returns at once.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        _require_regular(os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _require_regular(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise NotARegularFileError(f"not a regular file but {kind}")
 
 
 class _TooLarge(Exception):
@@ -138,14 +189,39 @@ def _snapshot(
         warc_record_id=warc_record_id,
     )
     if not payload.strip():
-        return SnapshotFailure(reason="empty", detail="no content", **common)
+        # Blank payloads all look alike: keyed by where they were found, each empty file is
+        # reported as empty rather than as a duplicate of the first one.
+        where = f"empty:{path}:{warc_record_id or ''}".encode()
+        return SnapshotFailure(
+            reason="empty", detail="no content", **{**common, "snapshot_id": snapshot_id_of(sha256_hex(where))}
+        )
     if len(payload) > max_bytes:
         return SnapshotFailure(reason="too_large", detail=f"payload exceeds {max_bytes} bytes", **common)
     try:
         text, encoding = decode(payload, declared=declared, html=html)
     except NotTextError as exc:
         return SnapshotFailure(reason="not_text", detail=str(exc), **common)
+    if not text.strip():  # a byte-order mark, or white space in a multi-byte encoding
+        return SnapshotFailure(reason="empty", detail=f"no content once decoded as {encoding}", **common)
     return Snapshot(media_type="text/html" if html else "text/plain", text=text, encoding=encoding, **common)
+
+
+# What warcio raises on damaged input: its own error, I/O and inflate errors, and, on records
+# missing headers it relies on, plain Python errors from inside its parser.
+_WARC_DAMAGE = (
+    ArchiveLoadFailed,
+    OSError,
+    EOFError,
+    zlib.error,
+    ValueError,
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+)
+# Headers without which a record cannot be read as one (ISO 28500 also requires WARC-Date, but a
+# capture time can come from elsewhere).
+_MANDATORY = ("WARC-Type", "WARC-Record-ID", "Content-Length")
 
 
 def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -> Iterator[Record]:
@@ -165,6 +241,9 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
     try:
         for record in ArchiveIterator(fh, arc2warc=True, check_digests=True):
             n_records += 1
+            if not all(record.rec_headers.get_header(h) for h in _MANDATORY):
+                yield damaged(f"record {n_records} lacks one of the headers {', '.join(_MANDATORY)}", n_records)
+                return
             if record.rec_type not in ("response", "resource"):
                 continue
             headers = record.http_headers
@@ -213,10 +292,12 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
                 url=url,
                 warc_record_id=record_id,
             )
-    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+    except _WARC_DAMAGE as exc:
         yield damaged(f"after {n_records} records: {type(exc).__name__}: {exc}", n_records)
         return
-    if fh.tell() < size:
+    if n_records == 0:
+        yield damaged(f"no WARC record found in {size} bytes", n_records)
+    elif fh.tell() < size:
         yield damaged(f"reading stopped at byte {fh.tell()} of {size}, after {n_records} records", n_records)
 
 

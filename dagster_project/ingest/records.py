@@ -52,11 +52,12 @@ class SnapshotFailure:
 
 # Reason codes of the ingest stage; the README's quarantine section explains each.
 REASONS = {
-    "unreadable": "the file could not be opened or read (permissions, vanished, I/O error)",
+    "unreadable": "the file could not be opened or read, or is not a regular file (FIFO, socket, device, folder)",
     "corrupt_gzip": "the gzip stream is corrupt or truncated",
-    "corrupt_warc": "the WARC file is corrupt or truncated; records before the damage are kept",
-    "empty": "the file or payload has no content",
+    "corrupt_warc": "the WARC file is corrupt, truncated or holds no record; records before the damage are kept",
+    "empty": "the file or payload has no content, or only white space and a byte-order mark",
     "not_text": "the payload is binary, not text",
     "too_large": "the payload exceeds the size limit",
+    "outside_raw_folder": "a registered path now resolves outside the raw folder (a link changed); never read",
     "duplicate_snapshot": "the same payload was already ingested from another file or record",
 }

@@ -39,7 +39,7 @@ def ingest(
     pages: list[dict] = []
     quarantine: list[dict] = []
     for done, rel in enumerate(files, start=1):
-        for record in read_file(raw_dir, rel):
+        for record in read_file(raw_dir, rel, confined=True):
             where = record.path + (f" ({record.warc_record_id})" if record.warc_record_id else "")
             if record.snapshot_id in seen:
                 quarantine.append(

@@ -6,6 +6,8 @@ hold article text are removed and the main content is chosen (see `content`).
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract.generic.cleaning import boilerplate
@@ -15,6 +17,7 @@ from dagster_project.extract.generic.metadata import read_metadata
 from dagster_project.extract.records import Article, PageContent
 
 EXTRACTOR = "generic:lexbor"
+_HIDDEN_HOLDERS = re.compile(r"<(/?)(?:noscript|template)\b", re.IGNORECASE)
 
 
 def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageContent:
@@ -24,6 +27,12 @@ def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageCon
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     skipped = boilerplate(tree)
     paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title)) if tree.body else ()
+    if not paragraphs and _HIDDEN_HOLDERS.search(html):
+        # Text shown to readers without scripts (<noscript>) or stamped by scripts (<template>) is
+        # the article when the page has nothing else; script source never is.
+        revealed = LexborHTMLParser(_HIDDEN_HOLDERS.sub(r"<\1div", html))
+        skipped = boilerplate(revealed)
+        paragraphs = tuple(main_paragraphs(revealed.body, skipped, meta.title)) if revealed.body else ()
     article = None
     if paragraphs:
         article = Article(
