@@ -69,18 +69,38 @@ class Lake:
         return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _parquet_files(p))
 
     def has(self, name: str) -> bool:
-        return (self.root / name).is_dir() and bool(_parquet_files(self.root / name))
+        """True when the table has at least one file (possibly with no rows)."""
+        return bool(_parquet_files(self.root / name))
 
     def scan(self, name: str) -> pl.LazyFrame:
-        """A table as a LazyFrame (hive partition columns such as `batch` included)."""
-        if name in TABLES:
-            if not self.has(name):
-                raise TableNotFound(f"table {name!r} has no data in {self.root}")
-            return store.scan(self.root, TABLES[name])
+        """A table as a LazyFrame (hive partition columns such as `batch` included).
+
+        Columns are the declared schema (when this version declares the table) plus whatever the
+        files hold besides, so a warehouse written by a newer or older version still reads; a
+        column missing from some files reads as null there.
+        """
         files = _parquet_files(self.root / name)
         if not files:
+            if name in TABLES and (self.root / name).is_dir():
+                return store.scan(self.root, TABLES[name])  # declared but empty: typed, no rows
             raise TableNotFound(f"no table {name!r} in {self.root} (tables: {', '.join(self.tables())})")
-        return pl.scan_parquet(files, hive_partitioning=True)
+        hive = {
+            part.split("=", 1)[0]: pl.String()
+            for f in files
+            for part in f.relative_to(self.root / name).parts[:-1]
+            if "=" in part
+        }
+        schema = {c: t for c, t in TABLES[name].schema.items()} if name in TABLES else {}
+        for f in files:
+            for column, dtype in pl.read_parquet_schema(f).items():
+                schema.setdefault(column, dtype)
+        return pl.scan_parquet(
+            files,
+            schema=pl.Schema({c: t for c, t in schema.items() if c not in hive}),
+            hive_partitioning=bool(hive),
+            hive_schema=hive or None,
+            missing_columns="insert",
+        )
 
     def columns(self, name: str) -> list[str]:
         return self.scan(name).collect_schema().names()
