@@ -22,13 +22,11 @@ from dagster_project.settings import Settings
     check_specs=[dg.AssetCheckSpec("charts_drawn", asset="notebook_reports", description="every notebook drew charts")],
 )
 def notebook_reports(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
-    """Execute each notebook in a fresh kernel; a failing notebook is still written, then reported."""
+    """Execute the notebooks in fresh kernels; a failing notebook is still written, then reported."""
     out_dir = reports.default_reports_dir(lake.warehouse)
-    done: list[reports.Report] = []
-    for path in reports.analysis_notebooks():
-        report = reports.execute_notebook(path, lake.warehouse, out_dir)
-        context.log.info(f"{path.name}: {report.n_charts} charts in {report.seconds:.1f} s -> {report.html}")
-        done.append(report)
+    done = reports.execute_all(lake.warehouse, out_dir)
+    for report in done:
+        context.log.info(f"{report.name}: {report.n_charts} charts in {report.seconds:.1f} s -> {report.html}")
     failed = [r for r in done if not r.ok]
     if failed:
         raise dg.Failure(

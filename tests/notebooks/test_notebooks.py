@@ -11,6 +11,7 @@ import pytest
 from dagster_project import reports
 from dagster_project.definitions import build_definitions
 from dagster_project.defs.launch import open_instance, run_pipeline
+from dagster_project.defs.reports import run_reports
 from dagster_project.settings import Settings
 from tests.conftest import RAW_SAMPLE, SEED, copy_files
 
@@ -95,11 +96,14 @@ def test_entities_notebook_says_which_identity_it_uses(materialised):
 
 
 def test_notebooks_survive_a_warehouse_of_one_snapshot(tmp_path):
-    """One text capture: one article, one ticker, capture time from the file's mtime only."""
+    """One text capture: one article, one ticker, capture time from the file's mtime only.
+
+    Materialised as `run --reports` does it, so the reports land beside the warehouse.
+    """
     settings = build_warehouse(copy_files(tmp_path / "raw", SEED), tmp_path / "warehouse")
-    done = reports.execute_all(settings.warehouse_dir, tmp_path / "out")
-    assert [(r.name, r.error) for r in done] == [(n, None) for n in NAMES]
-    assert all(r.n_charts == CHARTS[r.name] for r in done)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        f"{n}{ext}" for n in NAMES for ext in (".html", ".ipynb")
-    )
+    written = run_reports(settings)
+    assert written == [tmp_path / "reports" / f"{n}.html" for n in NAMES]
+    for name in NAMES:
+        nb = executed(tmp_path / "reports", name)
+        assert reports.error_outputs(nb) == [], name
+        assert reports.count_charts(nb) == CHARTS[name], name
