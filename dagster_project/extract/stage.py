@@ -43,6 +43,7 @@ def extract_pages(pages: pl.DataFrame, *, progress: Progress | None = None) -> E
                     "text": h.text,
                     "url": h.url,
                     "language": h.language,
+                    "section": h.section,
                 }
             )
         a = content.article
@@ -62,6 +63,9 @@ def extract_pages(pages: pl.DataFrame, *, progress: Progress | None = None) -> E
                     "n_words": a.n_words,
                     "related": [{"title": r.title, "url": r.url} for r in a.related],
                     "extractor": a.extractor,
+                    "authors": list(a.authors),
+                    "site_name": a.site_name,
+                    "canonical_url": a.canonical_url,
                     "captured_at": page["captured_at"],
                 }
             )
