@@ -1,6 +1,6 @@
 """Command line: `run` the pipeline through Dagster, `extract` single files, print the `schema`.
 
-python -m dagster_project run [--raw-dir DIR] [--warehouse-dir DIR]
+python -m dagster_project run [--raw-dir DIR] [--warehouse-dir DIR] [--reports]
 python -m dagster_project extract PATH [PATH ...]
 python -m dagster_project schema
 """
@@ -30,13 +30,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_cmd.add_argument(
         "--warehouse-dir", help=f"where the tables are written (env {WAREHOUSE_DIR_ENV}, default data/warehouse)"
     )
+    run_cmd.add_argument(
+        "--reports",
+        action="store_true",
+        help="then execute the notebooks and write HTML reports (to reports/ beside the warehouse)",
+    )
     extract_cmd = commands.add_parser("extract", help="print one JSON object per snapshot found in PATHs")
     extract_cmd.add_argument("paths", nargs="+", metavar="PATH", help="snapshot files or folders of them")
     commands.add_parser("schema", help="print the column reference of every table (Markdown)")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
-            return run(Settings.resolve(args.raw_dir, args.warehouse_dir))
+            return run(Settings.resolve(args.raw_dir, args.warehouse_dir), reports=args.reports)
         if args.command == "extract":
             return extract(args.paths)
         from dagster_project.lake.schemas import markdown_reference
@@ -59,7 +64,7 @@ def _check_raw_dir(raw_dir: Path) -> None:
         raise UsageError(f"raw folder {raw_dir} holds no snapshot files (.html, .html.gz, .txt, .warc, .warc.gz)")
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, reports: bool = False) -> int:
     """Register new files as a batch, then materialise every pending batch and the catalogue, in Dagster."""
     _check_raw_dir(settings.raw_dir)
     from dagster_project.defs.launch import run_pipeline
@@ -67,7 +72,24 @@ def run(settings: Settings) -> int:
 
     outcome = run_pipeline(settings, log=lambda line: print(line, file=sys.stderr))
     print(summary(settings.warehouse_dir, ignored=outcome.ignored))
+    if reports and outcome.success:
+        return _run_reports(settings)
     return 0 if outcome.success else 1
+
+
+def _run_reports(settings: Settings) -> int:
+    from dagster_project.defs.reports import run_reports
+    from dagster_project.reports import NotebookFailed
+
+    print("executing the notebooks", file=sys.stderr)
+    try:
+        written = run_reports(settings)
+    except NotebookFailed as exc:
+        print(f"reports failed: {exc}", file=sys.stderr)
+        return 1
+    print("reports:")
+    print("\n".join(f"  {path}" for path in written))
+    return 0
 
 
 def extract(paths: Sequence[str]) -> int:

@@ -3,12 +3,15 @@
 Writes:
 - data/raw/pages/<id>.html.gz (three dev-set pages copied as-is) and data/raw/pages/LICENSE;
 - data/raw/warc/2026-03-15_dev-pages.warc.gz (three other dev-set pages as request/response
-  pairs, plus one small PNG response).
+  pairs, plus one small PNG response);
+- data/raw/synthetic/synthetic_*: a small SYNTHETIC series of aggregator snapshots (four a day
+  for a week) made by bench/generate.py, so that time series in the notebooks have points.
 
 The output is deterministic: running the script twice gives byte-identical files.
 
-Usage: python scripts/build_sample.py [DEV_SET_DIR]
-(default: ../shared/eval/article-extraction-dev, relative to the repository root)
+Usage: python scripts/build_sample.py [DEV_SET_DIR] [--synthetic-only]
+(default: ../shared/eval/article-extraction-dev, relative to the repository root;
+--synthetic-only rewrites the synthetic series alone and needs no dev set)
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import gzip
 import json
 import shutil
 import struct
+import sys
 import uuid
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -50,6 +54,11 @@ WARC_IDS = [
 IMAGE_URI = "https://www.aggregator.example/logo.png"
 FIRST_CAPTURE = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
 USER_AGENT = "news-lake-sample/0.1"
+
+# The synthetic series: 28 snapshots, one every six hours for seven days from 2026-03-16T07:00,
+# the day after the real captures. About 4% broken on purpose, which here is one truncated gzip.
+SYNTHETIC_DIR = RAW_DIR / "synthetic"
+SYNTHETIC = {"snapshots": 28, "days": 7, "seed": 1, "broken": 0.04}
 
 
 def tiny_png() -> bytes:
@@ -162,12 +171,30 @@ def build(dev_set: Path) -> list[Path]:
     return written
 
 
+def build_synthetic(folder: Path = SYNTHETIC_DIR) -> list[Path]:
+    """Regenerate the synthetic series with the benchmark's generator (stale files removed first)."""
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    import generate  # bench/generate.py; bench/ is not a package
+
+    for old in folder.glob("synthetic_*"):
+        old.unlink()
+    files = generate.generate(
+        folder, SYNTHETIC["snapshots"], days=SYNTHETIC["days"], seed=SYNTHETIC["seed"], broken=SYNTHETIC["broken"]
+    )
+    return [folder / f.name for f in files] + [folder / generate.MANIFEST]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dev_set", nargs="?", type=Path, help="article-extraction dev-set directory")
+    parser.add_argument("--synthetic-only", action="store_true", help="rewrite only data/raw/synthetic/")
     args = parser.parse_args()
-    dev_set: Path = args.dev_set if args.dev_set is not None else REPO_ROOT / DEFAULT_DEV_SET
-    for path in build(dev_set.resolve()):
+    written = []
+    if not args.synthetic_only:
+        dev_set: Path = args.dev_set if args.dev_set is not None else REPO_ROOT / DEFAULT_DEV_SET
+        written += build(dev_set.resolve())
+    written += build_synthetic()
+    for path in written:
         print(f"{path.relative_to(REPO_ROOT)}  {path.stat().st_size:,} bytes")
 
 

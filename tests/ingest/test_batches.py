@@ -41,6 +41,7 @@ def sample_files() -> list[str]:
             "aggregator/2026-03-14T0900_aggregator-quito.html",
             *(f"pages/{p.name}" for p in (RAW / "pages").glob("*.html.gz")),
             "warc/2026-03-15_dev-pages.warc.gz",
+            *(f"synthetic/{p.name}" for p in (RAW / "synthetic").glob("synthetic_*")),
         ]
     )
 

@@ -50,8 +50,11 @@ def test_bundled_sample_is_discovered():
         "aggregator/000_b4627224569639d2.txt",
         "aggregator/2026-03-14T0900_aggregator-quito.html",
         *sorted(f"pages/{p.name}" for p in (RAW / "pages").glob("*.html.gz")),
+        *sorted(f"synthetic/{p.name}" for p in (RAW / "synthetic").glob("synthetic_*")),
         "warc/2026-03-15_dev-pages.warc.gz",
     ]
+    assert len(found.files) == 6 + 28
+    # The synthetic series' manifest is a hidden file: skipped without being listed.
     assert found.ignored == {"README.md": NOT_A_FORMAT, "pages/LICENSE": NOT_A_FORMAT}
 
 

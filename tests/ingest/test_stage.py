@@ -106,24 +106,29 @@ def test_whole_bundled_sample(tmp_path):
     calls = []
     result = ingest(RAW, files, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(i, len(files)) for i in range(1, len(files) + 1)]
-    # 1 text capture + 1 html page + 3 gzipped pages + 3 HTML responses of the WARC (the PNG is skipped).
-    assert result.snapshots.height == 8
-    assert result.pages.height == 8
-    assert result.quarantine.height == 0
-    assert result.snapshots["status"].unique().to_list() == ["ok"]
-    assert result.snapshots["snapshot_id"].n_unique() == 8
-    assert result.snapshots.group_by("format").len().sort("format").rows() == [
-        ("html", 1),
-        ("html.gz", 3),
-        ("txt", 1),
-        ("warc.gz", 3),
+    # Real: 1 text capture + 1 html page + 3 gzipped pages + 3 HTML responses of the WARC (the PNG
+    # is skipped). Synthetic: 12 text renderings + 12 html + 3 gzipped html pages + 1 truncated gzip.
+    assert result.snapshots.height == 8 + 28
+    assert result.pages.height == 8 + 27
+    assert result.quarantine.select("path", "reason").rows() == [
+        ("synthetic/synthetic_2026-03-22T190000_000026_aggregator.html.gz", "corrupt_gzip")
+    ]
+    assert result.snapshots["snapshot_id"].n_unique() == 36
+    assert result.snapshots.group_by("format", "status").len().sort("format", "status").rows() == [
+        ("html", "ok", 1 + 12),
+        ("html.gz", "error", 1),
+        ("html.gz", "ok", 3 + 3),
+        ("txt", "ok", 1 + 12),
+        ("warc.gz", "ok", 3),
     ]
     warc = result.snapshots.filter(pl.col("format") == "warc.gz")
     assert warc["url"].null_count() == 0
     assert warc["warc_record_id"].null_count() == 0
     assert warc["captured_at_source"].unique().to_list() == ["warc-date"]
+    synthetic = result.snapshots.filter(pl.col("path").str.starts_with("synthetic/"))
+    assert synthetic["captured_at_source"].unique().to_list() == ["filename"]
     media = dict(result.pages.group_by("media_type").len().rows())
-    assert media == {"text/html": 7, "text/plain": 1}
+    assert media == {"text/html": 7 + 15, "text/plain": 1 + 12}
 
 
 def test_duplicate_inside_the_same_batch_across_formats(tmp_path):

@@ -37,14 +37,15 @@ def test_counts_and_quarantine_reasons_after_an_ingest(tmp_path):
     store.write(warehouse, QUARANTINE, result.quarantine, {"stage": "ingest", **part})
 
     counts = summary.counts(warehouse)
-    assert counts["snapshots"] == 9  # the 8 sample snapshots and the broken file
-    assert counts["pages"] == 8
-    assert counts["quarantine"] == 2
+    # The sample's 8 real and 28 synthetic snapshots (one a truncated gzip), and the broken file.
+    assert counts["snapshots"] == 8 + 28 + 1
+    assert counts["pages"] == 8 + 27
+    assert counts["quarantine"] == 3
     assert counts["articles"] == 0
 
     text = summary.summary(warehouse, found.ignored)
-    assert "quarantined: 2 records from 2 files" in text
-    assert "  ingest/corrupt_gzip: 1" in text
+    assert "quarantined: 3 records from 3 files" in text
+    assert "  ingest/corrupt_gzip: 2" in text
     assert "  ingest/duplicate_snapshot: 1" in text
     assert "ignored (not snapshot files): 2" in text
     assert "  README.md: not a snapshot format" in text

@@ -1,0 +1,321 @@
+"""What the analysis notebooks share: lazy table access, SQL, and a few chart and display helpers.
+
+    from dagster_project.explore import open_lake
+    lake = open_lake()                      # NEWS_WAREHOUSE_DIR, else data/warehouse
+    articles = lake.scan("articles")        # a polars LazyFrame
+    lake.sql("SELECT outlet, count(*) AS n FROM articles GROUP BY outlet")
+
+Plain Python (polars, DuckDB, matplotlib): no Dagster, so it works in any kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import polars as pl
+
+from dagster_project.lake import store
+from dagster_project.lake.schemas import TABLES
+from dagster_project.settings import DEFAULT_WAREHOUSE_DIR, WAREHOUSE_DIR_ENV
+
+# Snapshots dated by file modification time carry the date of the checkout or copy, not of the
+# capture: time series leave them out (the notebooks say so where it matters).
+UNTRUSTED_CAPTURE_SOURCES = ("mtime",)
+
+
+class TableNotFound(LookupError):
+    """The warehouse holds no data for the requested table."""
+
+
+def find_warehouse(path: str | Path | None = None) -> Path:
+    """The warehouse folder: `path`, else NEWS_WAREHOUSE_DIR, else data/warehouse.
+
+    A relative path is looked up from the working directory and then its parents, so a notebook
+    opened from `notebooks/` finds the repository's `data/warehouse`.
+    """
+    chosen = Path(path or os.environ.get(WAREHOUSE_DIR_ENV) or DEFAULT_WAREHOUSE_DIR).expanduser()
+    if chosen.is_absolute():
+        return chosen
+    cwd = Path.cwd()
+    for base in (cwd, *cwd.parents):
+        if (base / chosen).is_dir():
+            return (base / chosen).resolve()
+    return (cwd / chosen).resolve()
+
+
+def open_lake(path: str | Path | None = None) -> Lake:
+    """Open the warehouse for reading; fails with a clear message when it has not been built."""
+    root = find_warehouse(path)
+    if not root.is_dir():
+        raise FileNotFoundError(
+            f"no warehouse at {root}: build it with `python -m dagster_project run` or point {WAREHOUSE_DIR_ENV} at one"
+        )
+    return Lake(root)
+
+
+@dataclass(frozen=True)
+class Lake:
+    """Read access to one warehouse folder: every table lazily by name, and SQL over all of them."""
+
+    root: Path
+
+    def tables(self) -> list[str]:
+        """Names of the tables holding data, including ones this version does not declare."""
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _parquet_files(p))
+
+    def has(self, name: str) -> bool:
+        """True when the table has at least one file (possibly with no rows)."""
+        return bool(_parquet_files(self.root / name))
+
+    def scan(self, name: str) -> pl.LazyFrame:
+        """A table as a LazyFrame (hive partition columns such as `batch` included).
+
+        Columns are the declared schema (when this version declares the table) plus whatever the
+        files hold besides, so a warehouse written by a newer or older version still reads; a
+        column missing from some files reads as null there.
+        """
+        files = _parquet_files(self.root / name)
+        if not files:
+            if name in TABLES and (self.root / name).is_dir():
+                return store.scan(self.root, TABLES[name])  # declared but empty: typed, no rows
+            raise TableNotFound(f"no table {name!r} in {self.root} (tables: {', '.join(self.tables())})")
+        hive = {
+            part.split("=", 1)[0]: pl.String()
+            for f in files
+            for part in f.relative_to(self.root / name).parts[:-1]
+            if "=" in part
+        }
+        schema = {c: t for c, t in TABLES[name].schema.items()} if name in TABLES else {}
+        for f in files:
+            for column, dtype in pl.read_parquet_schema(f).items():
+                schema.setdefault(column, dtype)
+        return pl.scan_parquet(
+            files,
+            schema=pl.Schema({c: t for c, t in schema.items() if c not in hive}),
+            hive_partitioning=bool(hive),
+            hive_schema=hive or None,
+            missing_columns="insert",
+        )
+
+    def columns(self, name: str) -> list[str]:
+        return self.scan(name).collect_schema().names()
+
+    def counts(self) -> pl.DataFrame:
+        """Rows per table, largest first."""
+        rows = [(name, self.scan(name).select(pl.len()).collect().item()) for name in self.tables()]
+        return pl.DataFrame(rows, schema={"table": pl.String, "rows": pl.Int64}, orient="row").sort(
+            "rows", descending=True
+        )
+
+    @cached_property
+    def _duckdb(self):  # type: ignore[no-untyped-def]
+        import duckdb
+
+        con = duckdb.connect()
+        for name in self.tables():
+            glob = str(self.root / name / "**" / "*.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{glob}', hive_partitioning = true)")
+        return con
+
+    def sql(self, query: str) -> pl.DataFrame:
+        """Run DuckDB SQL where every table is a view of the same name; the result as polars."""
+        return self._duckdb.sql(query).pl()
+
+
+def _parquet_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("**/*.parquet")) if folder.is_dir() else []
+
+
+# --- snapshots and sites -------------------------------------------------------------------------
+
+
+def trusted_snapshots(lake: Lake) -> pl.LazyFrame:
+    """Readable snapshots whose capture time is known from the capture itself (not the file's mtime)."""
+    return lake.scan("snapshots").filter(
+        (pl.col("status") == "ok")
+        & pl.col("captured_at").is_not_null()
+        & ~pl.col("captured_at_source").is_in(UNTRUSTED_CAPTURE_SOURCES)
+    )
+
+
+def snapshot_sites(lake: Lake) -> pl.LazyFrame:
+    """Which site each snapshot is a page of: its site profile, else the host of its URL.
+
+    Columns: snapshot_id, site. Pages read generically and without a URL are `unknown`.
+    """
+    profiled = (
+        lake.scan("article_sightings")
+        .filter(pl.col("extractor").str.starts_with("profile:"))
+        .group_by("snapshot_id")
+        .agg(pl.col("extractor").first().str.strip_prefix("profile:").alias("profile"))
+    )
+    host = pl.col("url").str.extract(r"^[a-z]+://(?:www\.)?([^/:]+)", 1)
+    return (
+        lake.scan("snapshots")
+        .select("snapshot_id", host.alias("host"))
+        .join(profiled, on="snapshot_id", how="left")
+        .select("snapshot_id", pl.coalesce("profile", "host", pl.lit("unknown")).alias("site"))
+    )
+
+
+# --- entities ------------------------------------------------------------------------------------
+
+CANONICAL_NAME_COLUMNS = ("canonical_name", "canonical", "name")
+
+
+def has_entity_catalog(lake: Lake) -> bool:
+    """True when the canonical catalogue exists and mentions link to it."""
+    return lake.has("entity_catalog") and lake.has("entities") and "entity_id" in lake.columns("entities")
+
+
+def normalise_name(expr: pl.Expr) -> pl.Expr:
+    """A fallback identity for mentions without a catalogue: case, accents-as-typed, spacing folded."""
+    return expr.str.to_lowercase().str.replace_all(r"[\s\u00a0]+", " ").str.strip_chars(" .,;:'\"-")
+
+
+def entity_mentions(lake: Lake) -> pl.LazyFrame:
+    """Every article entity mention with its canonical entity and the article's context.
+
+    Columns: entity, name, label, article_id, language, outlet, seen_at (the article's first
+    capture), published_at, text (as written). `entity` is the catalogue's entity_id when the
+    `entity_catalog` table exists; otherwise a key made of the label and the folded mention text,
+    and `name` is the most frequent spelling of that key.
+    """
+    mentions = lake.scan("entities")
+    if "article_id" in mentions.collect_schema().names():
+        mentions = mentions.filter(pl.col("article_id").is_not_null())
+    articles = lake.scan("articles").select(
+        "article_id", "language", "outlet", pl.col("first_seen").alias("seen_at"), "published_at"
+    )
+    mentions = mentions.join(articles, on="article_id", how="inner")
+    if has_entity_catalog(lake):
+        catalog = lake.scan("entity_catalog")
+        names = catalog.collect_schema().names()
+        name_col = next((c for c in CANONICAL_NAME_COLUMNS if c in names), "entity_id")
+        catalog = catalog.select("entity_id", pl.col(name_col).cast(pl.String).alias("name"))
+        return mentions.join(catalog, on="entity_id", how="left").select(
+            pl.col("entity_id").alias("entity"),
+            pl.coalesce("name", "text").alias("name"),
+            "label",
+            "article_id",
+            "language",
+            "outlet",
+            "seen_at",
+            "published_at",
+            "text",
+        )
+    keyed = mentions.with_columns(entity=pl.concat_str(pl.col("label"), pl.lit(":"), normalise_name(pl.col("text"))))
+    spelling = (
+        keyed.group_by("entity", "text")
+        .len()
+        .sort(["entity", "len", "text"], descending=[False, True, False])
+        .group_by("entity", maintain_order=True)
+        .agg(pl.col("text").first().alias("name"))
+    )
+    return keyed.join(spelling, on="entity", how="left").select(
+        "entity", "name", "label", "article_id", "language", "outlet", "seen_at", "published_at", "text"
+    )
+
+
+def cooccurrence(mentions: pl.DataFrame, entities: Sequence[str]) -> pl.DataFrame:
+    """Pairs of the given entities mentioned in the same article: entity_a, entity_b, n_articles."""
+    present = mentions.filter(pl.col("entity").is_in(list(entities))).select("article_id", "entity").unique()
+    pairs = present.join(present, on="article_id", suffix="_b").filter(pl.col("entity") < pl.col("entity_b"))
+    return (
+        pairs.group_by(pl.col("entity").alias("entity_a"), "entity_b")
+        .agg(pl.col("article_id").n_unique().alias("n_articles"))
+        .sort("n_articles", "entity_a", "entity_b", descending=[True, False, False])
+    )
+
+
+# --- display -------------------------------------------------------------------------------------
+
+
+def shorten(text: str | None, width: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class ArticleCard:
+    """An article shown as HTML in a notebook; every field is escaped, so page text cannot inject markup."""
+
+    title: str | None
+    outlet: str | None
+    published_at: object
+    body: str
+    max_chars: int = 800
+
+    def _repr_html_(self) -> str:
+        body = self.body if len(self.body) <= self.max_chars else self.body[: self.max_chars] + " …"
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n\n") if p.strip())
+        meta = " · ".join(html.escape(str(v)) for v in (self.outlet, self.published_at) if v)
+        return (
+            '<div style="border:1px solid #ccc;padding:0.5em 1em;max-width:48em">'
+            f"<h4>{html.escape(self.title or '(untitled)')}</h4><p><i>{meta}</i></p>{paragraphs}</div>"
+        )
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def axes(title: str, xlabel: str = "", ylabel: str = "", size: tuple[float, float] = (9, 4)):  # type: ignore[no-untyped-def]
+    """A new titled figure; the notebook's inline backend displays it at the end of the cell."""
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=size, layout="constrained")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def no_data(ax, message: str = "no data in this warehouse") -> None:  # type: ignore[no-untyped-def]
+    """Say so on the chart instead of failing: small warehouses often lack a table or a category."""
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="grey")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def barh(labels: Iterable[object], values: Iterable[float], title: str, xlabel: str = "", width: int = 50):  # type: ignore[no-untyped-def]
+    """Horizontal bars, first label on top, each bar annotated with its value."""
+    labels = [shorten(str(v), width) for v in labels]
+    values = list(values)
+    ax = axes(title, xlabel, size=(9, max(2.0, 0.35 * len(labels) + 1.2)))
+    if not labels:
+        no_data(ax)
+        return ax
+    bars = ax.barh(labels[::-1], values[::-1], color="#4c72b0")
+    ax.bar_label(bars, padding=3, fmt="%g")
+    ax.margins(x=0.15)
+    return ax
+
+
+def stacked_bars(  # type: ignore[no-untyped-def]
+    categories: Sequence[object],
+    series: dict[str, Sequence[float]],
+    title: str,
+    xlabel: str = "",
+    ylabel: str = "",
+    colors: dict[str, str] | None = None,
+):
+    """Vertical bars per category, one stacked segment per series (in the dict's order)."""
+    labels = [str(c) for c in categories]
+    ax = axes(title, xlabel, ylabel, size=(min(14.0, max(7.0, 0.45 * len(labels) + 3)), 4.5))
+    if not labels or not series:
+        no_data(ax)
+        return ax
+    bottom = [0.0] * len(labels)
+    for name, values in series.items():
+        values = [float(v) for v in values]
+        ax.bar(labels, values, bottom=bottom, label=name, color=(colors or {}).get(name))
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.legend(fontsize="small")
+    if len(labels) > 6:
+        ax.tick_params(axis="x", labelrotation=60)
+    return ax
