@@ -47,5 +47,5 @@ def sample_run(tmp_path_factory) -> SampleRun:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DAGSTER_HOME", str(root / "dagster_home"))
         _, found = run_in_process(raw, root / "warehouse")
-    assert found["snapshots"].height == 8 and found["articles"].height >= 6 and found["entities"].height > 0
+    assert found["snapshots"].height == 8 + 28 and found["articles"].height >= 6 and found["entities"].height > 0
     return SampleRun(found, raw, root / "warehouse", root / "dagster_home")
