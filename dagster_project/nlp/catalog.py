@@ -1,0 +1,315 @@
+"""The entity catalogue: mentions clustered into canonical entities by explainable rules.
+
+Every mention gets a *key* from the first rule that applies within its text (an article's title and
+body together, or one headline):
+
+1. `gazetteer`: the name is a country or city of the gazetteer -> `place:country:MA`, `place:city:<id>`;
+2. `kingdom`: a bare `Royaume` / `Reino` / `Kingdom` / `المملكة` -> the country most named in the same text;
+3. `acronym`: an acronym defined in the same text as `Long Name (ACR)` -> the long name's key;
+4. `surname`: a one-word person name that is the last word of exactly one full name in the same text
+   -> that person's key;
+5. `normalised form`: label plus the normalised name (case, accents, leading article, hyphens ignored).
+
+Keys are then merged across texts by acronym definitions (`GFMD` anywhere joins the long name it was
+defined with somewhere). The cluster's entity_id is a hash of its root key, so it is deterministic.
+`explain` prints the rule chain linking two names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from dagster_project.nlp.gazetteer import KINGDOM_WORDS, gazetteer
+from dagster_project.nlp.names import normalise
+from dagster_project.nlp.rules import _ACRONYM
+
+# The gap between a long name and its acronym in `Long Name (ACR)`.
+_DEFINITION_GAP = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    key: str
+    rule: str  # the rule that gave the key, with the names involved
+
+
+@dataclass
+class Clustering:
+    """Keys of every mention, the cross-text links, and the resulting clusters."""
+
+    resolutions: list[Resolution]
+    links: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))  # key -> {(key, rule)}
+    root: dict[str, str] = field(default_factory=dict)  # key -> cluster root key
+
+    def entity_id(self, key: str) -> str:
+        return entity_id(self.root.get(key, key))
+
+
+def entity_id(root_key: str) -> str:
+    return hashlib.sha256(root_key.encode("utf-8")).hexdigest()[:16]
+
+
+def resolve_text(mentions: list[tuple[str, str, str, int, int]]) -> tuple[list[Resolution], list[tuple[str, str, str]]]:
+    """Keys for the mentions of one text, given as (field, text, label, start, end) in text order.
+    Also returns the acronym links (acronym key, long name key, rule)."""
+    places = gazetteer()
+    out: list[Resolution | None] = [None] * len(mentions)
+
+    countries: Counter[str] = Counter()
+    first_at: dict[str, int] = {}
+    for i, (_f, text, _label, _s, _e) in enumerate(mentions):
+        place = places.lookup(text) if _label == "LOC" else None
+        if place is not None:
+            out[i] = Resolution(
+                f"place:{place.place_id}", f"gazetteer: '{text}' is a name of {place.name} ({place.source})"
+            )
+            if place.place_id.startswith("country:"):
+                countries[place.place_id] += 1
+                first_at.setdefault(place.place_id, i)
+
+    main_country = min(countries, key=lambda c: (-countries[c], first_at[c])) if countries else None
+    for i, (_f, text, label, _s, _e) in enumerate(mentions):
+        if out[i] is None and label == "LOC" and normalise(text) in KINGDOM_WORDS and main_country:
+            name = places.lookup_id(main_country).name
+            out[i] = Resolution(
+                f"place:{main_country}",
+                f"kingdom: bare '{text}' refers to the country most named in the same text ({name})",
+            )
+
+    links: list[tuple[str, str, str]] = []
+    defined: dict[str, int] = {}
+    for i in range(1, len(mentions)):
+        field_, text, _label, start, _e = mentions[i]
+        prev_field, _pt, _pl, _ps, prev_end = mentions[i - 1]
+        same_field = field_ == prev_field
+        if same_field and _ACRONYM.match(text) and start - prev_end == _DEFINITION_GAP and text not in defined:
+            defined[text] = i - 1
+    for i, (_f, text, _label, _s, _e) in enumerate(mentions):
+        if out[i] is None and text in defined and defined[text] != i:
+            _f2, long_text, long_label, *_ = mentions[defined[text]]
+            out[i] = Resolution(
+                _default_key(long_text, long_label),
+                f"acronym: '{text}' is defined as '{long_text}' in the same text",
+            )
+    for acronym, j in defined.items():
+        _f2, long_text, long_label, *_ = mentions[j]
+        for label in sorted({long_label, "ORG"}):
+            links.append(
+                (
+                    _default_key(acronym, label),
+                    _default_key(long_text, long_label),
+                    f"acronym: '{acronym}' is defined as '{long_text}'",
+                )
+            )
+
+    full_names: dict[str, set[str]] = defaultdict(set)
+    for _f, text, label, _s, _e in mentions:
+        words = text.split()
+        if label == "PER" and len(words) >= 2:
+            full_names[normalise(words[-1])].add(text)
+    for i, (_f, text, label, _s, _e) in enumerate(mentions):
+        if out[i] is None and label == "PER" and len(text.split()) == 1:
+            owners = {normalise(n): n for n in full_names.get(normalise(text), ())}
+            if len(owners) == 1:
+                (full,) = owners.values()
+                out[i] = Resolution(
+                    _default_key(full, "PER"), f"surname: '{text}' is the last name of '{full}' in the same text"
+                )
+
+    for i, (_f, text, label, _s, _e) in enumerate(mentions):
+        if out[i] is None:
+            out[i] = Resolution(_default_key(text, label), f"normalised form: '{text}' -> '{normalise(text)}'")
+    return [r for r in out if r is not None], links
+
+
+def _default_key(text: str, label: str) -> str:
+    return f"{label}:{normalise(text)}"
+
+
+def cluster(mentions: pl.DataFrame) -> Clustering:
+    """Resolve every text's mentions (columns source, source_id, field, text, label, start, end; any
+    order) and merge keys across texts. `resolutions` follow the row order of `mentions`."""
+    indexed = mentions.with_row_index("_row").sort("source", "source_id", "field", "start", "end")
+    resolutions: list[Resolution | None] = [None] * mentions.height
+    all_links: list[tuple[str, str, str]] = []
+    for _, group in indexed.group_by(["source", "source_id"], maintain_order=True):
+        rows = group.select("_row", "field", "text", "label", "start", "end").rows()
+        found, links = resolve_text([row[1:] for row in rows])
+        for (row, *_), res in zip(rows, found, strict=True):
+            resolutions[row] = res
+        all_links += links
+    result = Clustering([r for r in resolutions if r is not None])
+    for a, b, rule in all_links:
+        result.links[a].add((b, rule))
+        result.links[b].add((a, rule))
+    result.root = _roots({r.key for r in result.resolutions}, all_links)
+    return result
+
+
+def _roots(keys: set[str], links: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    parent = {k: k for k in keys}
+    aliases = set()
+    links = list(links)
+    for a, b, _ in links:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        aliases.add(a)
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b, _ in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in parent:
+        members[find(k)].append(k)
+    root = {}
+    for group in members.values():
+        # The root is a long name rather than an acronym, a place rather than a name; then the smallest key.
+        best = min(group, key=lambda k: (not k.startswith("place:"), k in aliases, k))
+        for k in group:
+            root[k] = best
+    return root
+
+
+def assign_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, Clustering]:
+    """`mentions` with its `entity_id` column (re)computed, and the clustering that gave it."""
+    clustering = cluster(mentions)
+    keys = [r.key for r in clustering.resolutions]
+    ids = [clustering.entity_id(k) for k in keys]
+    out = mentions.with_columns(
+        pl.Series("entity_id", ids, dtype=pl.String),
+        pl.Series("_key", keys, dtype=pl.String),
+        pl.Series("_rule", [r.rule for r in clustering.resolutions], dtype=pl.String),
+    )
+    return out, clustering
+
+
+def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Entities of the mentions and the catalogue. `mentions`: source, source_id, field, text, label,
+    start, end (other columns kept); `seen`: source, source_id, seen_on (Date) for first/last seen.
+    Returns (mentions with entity_id, catalogue rows)."""
+    assigned, clustering = assign_entities(mentions)
+    places = gazetteer()
+    joined = assigned.join(seen, on=["source", "source_id"], how="left")
+    rows = []
+    for (eid,), group in joined.group_by(["entity_id"], maintain_order=False):
+        root = clustering.root.get(group["_key"][0], group["_key"][0])
+        place = places.lookup_id(root.removeprefix("place:")) if root.startswith("place:") else None
+        labels = Counter(group["label"].to_list())
+        label = "LOC" if place else min(labels, key=lambda x: (-labels[x], x))
+        rows.append(
+            {
+                "entity_id": eid,
+                "name": place.name if place else _canonical_name(group, root),
+                "label": label,
+                "aliases": sorted(set(group["text"].to_list())),
+                "evidence": sorted(
+                    set(group["_rule"].to_list()) | _link_rules(clustering, set(group["_key"].to_list()))
+                ),
+                "country_code": place.country_code if place else None,
+                "n_mentions": group.height,
+                "n_articles": group.filter(pl.col("source") == "article")["source_id"].n_unique(),
+                "n_headlines": group.filter(pl.col("source") == "headline")["source_id"].n_unique(),
+                "first_seen": group["seen_on"].min(),
+                "last_seen": group["seen_on"].max(),
+            }
+        )
+    return assigned.drop("_key", "_rule"), pl.DataFrame(rows, schema=CATALOG_SCHEMA).sort("entity_id")
+
+
+CATALOG_SCHEMA = {
+    "entity_id": pl.String(),
+    "name": pl.String(),
+    "label": pl.String(),
+    "aliases": pl.List(pl.String()),
+    "evidence": pl.List(pl.String()),
+    "country_code": pl.String(),
+    "n_mentions": pl.Int64(),
+    "n_articles": pl.Int64(),
+    "n_headlines": pl.Int64(),
+    "first_seen": pl.Date(),
+    "last_seen": pl.Date(),
+}
+
+
+def _canonical_name(group: pl.DataFrame, root: str) -> str:
+    """The most frequent spelling among the mentions whose own form is the root key (the long name, not
+    the acronym; the full name, not the surname), longest on ties."""
+    own = group.filter((pl.col("label") + ":" + pl.col("text").map_elements(normalise, return_dtype=pl.String)) == root)
+    texts = Counter((own if own.height else group)["text"].to_list())
+    return min(texts, key=lambda t: (-texts[t], -len(t), t))
+
+
+def _link_rules(clustering: Clustering, keys: set[str]) -> set[str]:
+    return {rule for k in keys for _, rule in clustering.links.get(k, ())}
+
+
+def explain(mentions: pl.DataFrame, name_a: str, name_b: str) -> list[str]:
+    """Why the mentions named `name_a` and `name_b` are one entity: one line per rule on the way, or
+    a line saying they are not."""
+    assigned, clustering = assign_entities(mentions)
+    lines: list[str] = []
+    ends = []
+    for name in (name_a, name_b):
+        hits = assigned.filter(pl.col("text") == name)
+        if hits.is_empty():
+            return [f"'{name}' is not a mention"]
+        key, rule = hits.group_by("_key", "_rule").len().sort("len", "_key", descending=[True, False]).row(0)[:2]
+        lines.append(f"'{name}' -> {key}  [{rule}]")
+        ends.append(key)
+    path = _path(clustering, *ends)
+    if path is None:
+        return [*lines, f"not the same entity: {clustering.entity_id(ends[0])} vs {clustering.entity_id(ends[1])}"]
+    lines += [f"{a} ~ {b}  [{rule}]" for a, b, rule in path]
+    return [*lines, f"same entity {clustering.entity_id(ends[0])}"]
+
+
+def _path(clustering: Clustering, start: str, goal: str) -> list[tuple[str, str, str]] | None:
+    if start == goal:
+        return []
+    seen = {start: None}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for nxt, rule in sorted(clustering.links.get(node, ())):
+            if nxt not in seen:
+                seen[nxt] = (node, rule)
+                if nxt == goal:
+                    steps = []
+                    while seen[nxt] is not None:
+                        prev, r = seen[nxt]
+                        steps.append((prev, nxt, r))
+                        nxt = prev
+                    return steps[::-1]
+                queue.append(nxt)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m dagster_project.nlp.catalog WAREHOUSE NAME_A NAME_B`: print why two names are (not) one entity."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 3:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    warehouse, a, b = args
+    mentions = pl.read_parquet(Path(warehouse) / "entities" / "**" / "*.parquet")
+    lines = explain(mentions, a, b)
+    print("\n".join(lines))
+    return 0 if lines[-1].startswith("same entity") else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
