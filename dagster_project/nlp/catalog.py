@@ -203,31 +203,76 @@ def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFr
     Returns (mentions with entity_id, catalogue rows)."""
     assigned, clustering = assign_entities(mentions)
     places = gazetteer()
-    joined = assigned.join(seen, on=["source", "source_id"], how="left")
-    rows = []
-    for (eid,), group in joined.group_by(["entity_id"], maintain_order=False):
-        root = clustering.root.get(group["_key"][0], group["_key"][0])
-        place = places.lookup_id(root.removeprefix("place:")) if root.startswith("place:") else None
-        labels = Counter(group["label"].to_list())
-        label = "LOC" if place else min(labels, key=lambda x: (-labels[x], x))
-        rows.append(
-            {
-                "entity_id": eid,
-                "name": place.name if place else _canonical_name(group, root),
-                "label": label,
-                "aliases": sorted(set(group["text"].to_list())),
-                "evidence": sorted(
-                    set(group["_rule"].to_list()) | _link_rules(clustering, set(group["_key"].to_list()))
-                ),
-                "country_code": place.country_code if place else None,
-                "n_mentions": group.height,
-                "n_articles": group.filter(pl.col("source") == "article")["source_id"].n_unique(),
-                "n_headlines": group.filter(pl.col("source") == "headline")["source_id"].n_unique(),
-                "first_seen": group["seen_on"].min(),
-                "last_seen": group["seen_on"].max(),
-            }
+    roots = sorted({clustering.root.get(k, k) for k in assigned["_key"].unique().to_list()})
+    members: dict[str, set[str]] = defaultdict(set)
+    for key, root in clustering.root.items():
+        members[root].add(key)
+    by_root = pl.DataFrame(
+        {
+            "_root": roots,
+            "entity_id": [entity_id(r) for r in roots],
+            "_place_name": [_place(places, r).name if r.startswith("place:") else None for r in roots],
+            "country_code": [_place(places, r).country_code if r.startswith("place:") else None for r in roots],
+            "_link_rules": [sorted(_link_rules(clustering, members.get(r, {r}))) for r in roots],
+        },
+        schema_overrides={"_place_name": pl.String, "country_code": pl.String, "_link_rules": pl.List(pl.String)},
+    )
+    forms = assigned.select("label", "text").unique()
+    forms = forms.with_columns(
+        pl.Series("_form", [f"{lab}:{normalise(t)}" for lab, t in forms.iter_rows()], dtype=pl.String)
+    )
+    frame = (
+        assigned.join(seen, on=["source", "source_id"], how="left")
+        .join(forms, on=["label", "text"], how="left")
+        .join(by_root.select("_root", "entity_id"), on="entity_id", how="left")
+        .with_columns((pl.col("_form") == pl.col("_root")).alias("_own"))
+    )
+    # The name: a spelling whose own form is the root key (the long name, not the acronym; the full
+    # name, not the surname), else any; the most frequent, then the longest.
+    names = (
+        frame.group_by("entity_id", "text")
+        .agg(pl.len().alias("n"), pl.col("_own").any().alias("own"))
+        .sort(
+            ["entity_id", "own", "n", pl.col("text").str.len_chars(), "text"],
+            descending=[False, True, True, True, False],
         )
-    return assigned.drop("_key", "_rule"), pl.DataFrame(rows, schema=CATALOG_SCHEMA).sort("entity_id")
+        .group_by("entity_id", maintain_order=True)
+        .agg(pl.col("text").first().alias("_name"))
+    )
+    labels = (
+        frame.group_by("entity_id", "label")
+        .len()
+        .sort(["entity_id", "len", "label"], descending=[False, True, False])
+        .group_by("entity_id", maintain_order=True)
+        .agg(pl.col("label").first().alias("_label"))
+    )
+    stats = frame.group_by("entity_id").agg(
+        pl.col("text").unique().sort().alias("aliases"),
+        pl.col("_rule").unique().sort().alias("_rules"),
+        pl.len().alias("n_mentions"),
+        pl.col("source_id").filter(pl.col("source") == "article").n_unique().alias("n_articles"),
+        pl.col("source_id").filter(pl.col("source") == "headline").n_unique().alias("n_headlines"),
+        pl.col("seen_on").min().alias("first_seen"),
+        pl.col("seen_on").max().alias("last_seen"),
+    )
+    catalog = (
+        stats.join(names, on="entity_id")
+        .join(labels, on="entity_id")
+        .join(by_root, on="entity_id")
+        .with_columns(
+            pl.coalesce("_place_name", "_name").alias("name"),
+            pl.when(pl.col("country_code").is_not_null()).then(pl.lit("LOC")).otherwise("_label").alias("label"),
+            pl.concat_list("_rules", "_link_rules").list.unique().list.sort().alias("evidence"),
+        )
+        .select(*CATALOG_SCHEMA)
+        .cast(CATALOG_SCHEMA)
+        .sort("entity_id")
+    )
+    return assigned.drop("_key", "_rule"), catalog
+
+
+def _place(places, root: str):
+    return places.lookup_id(root.removeprefix("place:"))
 
 
 CATALOG_SCHEMA = {
@@ -243,14 +288,6 @@ CATALOG_SCHEMA = {
     "first_seen": pl.Date(),
     "last_seen": pl.Date(),
 }
-
-
-def _canonical_name(group: pl.DataFrame, root: str) -> str:
-    """The most frequent spelling among the mentions whose own form is the root key (the long name, not
-    the acronym; the full name, not the surname), longest on ties."""
-    own = group.filter((pl.col("label") + ":" + pl.col("text").map_elements(normalise, return_dtype=pl.String)) == root)
-    texts = Counter((own if own.height else group)["text"].to_list())
-    return min(texts, key=lambda t: (-texts[t], -len(t), t))
 
 
 def _link_rules(clustering: Clustering, keys: set[str]) -> set[str]:

@@ -79,7 +79,11 @@ class EntityRecognizer:
         processes = n_process or self.n_process
         if len(texts) < processes * self.min_texts_per_process:
             processes = 1
-        for doc in nlp.pipe(texts, batch_size=self.batch_size, n_process=processes):
+        batch_size = self.batch_size
+        if processes > 1:
+            # spaCy deals whole batches to the processes in turn: small enough batches keep both busy.
+            batch_size = max(1, min(batch_size, -(-len(texts) // (processes * 4))))
+        for doc in nlp.pipe(texts, batch_size=batch_size, n_process=processes):
             yield mentions_of(doc)
 
     def pipeline(self, language: str) -> Language:
@@ -110,10 +114,11 @@ class EntityRecognizer:
 def mentions_of(doc) -> list[Mention]:
     """The doc's entities as exact character spans, trimmed of white space, punctuation and civilities."""
     mentions = []
+    text = doc.text  # built from the tokens on each access
     for ent in doc.ents:
         if ent.label_ not in LABELS:
             continue
-        span = trim(doc.text, ent.start_char, ent.end_char, ent.label_)
+        span = trim(text, ent.start_char, ent.end_char, ent.label_)
         if span:
-            mentions.append(Mention(doc.text[span[0] : span[1]], ent.label_, *span))
+            mentions.append(Mention(text[span[0] : span[1]], ent.label_, *span))
     return mentions

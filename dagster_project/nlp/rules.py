@@ -32,6 +32,7 @@ _TITLE_GLUE = frozenset({"le", "la", "el", "the", "royale", "royal"})
 _ACRONYM = re.compile(r"^(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,10}$")
 _STANDALONE = re.compile(r"(?<![\w&.-])(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,8}(?![\w&-])")
 _ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "el", "los", "las", "the"})
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _CONNECTORS = frozenset(
     {"de", "des", "du", "d'", "d’", "la", "las", "los", "of", "for", "the", "del", "y", "et", "and"}
@@ -57,6 +58,8 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         has_pos = doc.has_annotation("POS")
+        # `doc.ents` rebuilds its spans from every token on each access: read it once.
+        ents = tuple(doc.ents)
         taken = [False] * len(doc)
         chosen: list[Span] = []
 
@@ -68,10 +71,10 @@ class EntityRules:
         def free(span: Span) -> bool:
             return not any(taken[span.start : span.end])
 
-        for span in acronym_definitions(doc, self.places):
+        for span in acronym_definitions(doc, ents, self.places):
             if free(span):
                 take(span)
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ not in LABELS:
                 continue
             span = strip_titles(ent)
@@ -140,17 +143,17 @@ def strip_titles(span: Span) -> Span | None:
     return span if start == span.start else Span(doc, start, span.end, label=span.label_)
 
 
-def acronym_definitions(doc: Doc, places: Gazetteer) -> Iterator[Span]:
+def acronym_definitions(doc: Doc, ents: tuple[Span, ...], places: Gazetteer) -> Iterator[Span]:
     """`Long Name (ACR)`: the long name, the acronym, and every later use of the acronym."""
     defined: dict[str, str] = {}
     for i in range(1, len(doc) - 2):
         if doc[i].text != "(" or doc[i + 2].text != ")" or not _ACRONYM.match(doc[i + 1].text):
             continue
-        start = long_form_start(doc, i)
+        start = long_form_start(doc, ents, i)
         if start is None:
             continue
         long = doc[start:i]
-        label = _long_form_label(long, places)
+        label = _long_form_label(long, ents, places)
         yield Span(doc, start, i, label=label)
         yield Span(doc, i + 1, i + 2, label=label)
         defined.setdefault(doc[i + 1].text, label)
@@ -160,7 +163,7 @@ def acronym_definitions(doc: Doc, places: Gazetteer) -> Iterator[Span]:
             yield Span(doc, token.i, token.i + 1, label=label)
 
 
-def long_form_start(doc: Doc, paren: int) -> int | None:
+def long_form_start(doc: Doc, ents: tuple[Span, ...], paren: int) -> int | None:
     """Where the name before `(` starts: the nearest capitalised word back, then back over capitalised
     words and the connectors between them (`Organisation des Nations unies`); at most 12 tokens."""
     limit = max(doc[paren].sent.start, paren - 12)
@@ -183,16 +186,16 @@ def long_form_start(doc: Doc, paren: int) -> int | None:
     while start < paren - 1 and doc[start].lower_ in _ARTICLES:
         start += 1
     # Overlapping statistical entity: keep its start when it begins earlier.
-    for ent in doc.ents:
+    for ent in ents:
         if ent.start < start < ent.end:
             start = ent.start
     return start
 
 
-def _long_form_label(long: Span, places: Gazetteer) -> str:
+def _long_form_label(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> str:
     if places.lookup(long.text) is not None:
         return "LOC"
-    for ent in long.doc.ents:
+    for ent in ents:
         if ent.start <= long.start < ent.end and ent.label_ in ("ORG", "MISC", "LOC"):
             return ent.label_
     return "ORG"
@@ -208,7 +211,8 @@ def standalone_acronyms(doc: Doc, places: Gazetteer) -> Iterator[Span]:
         if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
             continue
         span = doc.char_span(match.start(), match.end())
-        if span is None or _shouting(span.sent):
+        # A common word in capitals (`ET`, `UN`) or any word of an upper-case line is not an acronym.
+        if span is None or (len(span) == 1 and span[0].is_stop) or _shouting(doc.text, match.start()):
             continue
         yield Span(doc, span.start, span.end, label="ORG")
 
@@ -226,8 +230,11 @@ def _sentence_initial(token: Token) -> bool:
     return True
 
 
-def _shouting(sent: Span) -> bool:
-    words = [t.text for t in sent if t.is_alpha and not is_arabic(t.text)]
+def _shouting(text: str, at: int) -> bool:
+    """The line around `at` is mostly upper-case words (a heading, a masthead)."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    words = [w for w in _WORD.findall(text[start : end if end >= 0 else len(text)]) if not is_arabic(w)]
     return len(words) >= 4 and sum(w.isupper() for w in words) * 2 >= len(words)
 
 
