@@ -99,7 +99,14 @@ class EntityRules:
             return None
         if self.is_demonym(span.text):
             return "demonym"
-        if has_pos and _sentence_initial(span[0]) and span[0].pos_ not in ("PROPN", "X"):
+        # A common noun capitalised only because it opens the sentence; not when the text also writes it
+        # capitalised where capitals are not automatic (then it is a name: `Skim a conclu`).
+        if (
+            has_pos
+            and _sentence_initial(span[0])
+            and span[0].pos_ not in ("PROPN", "X")
+            and not any(t.text == span.text and not _sentence_initial(t) for t in span.doc if t.i != span.start)
+        ):
             return "sentence-initial common word"
         return None
 
