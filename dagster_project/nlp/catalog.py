@@ -215,7 +215,13 @@ def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFr
             "country_code": [_place(places, r).country_code if r.startswith("place:") else None for r in roots],
             "_link_rules": [sorted(_link_rules(clustering, members.get(r, {r}))) for r in roots],
         },
-        schema_overrides={"_place_name": pl.String, "country_code": pl.String, "_link_rules": pl.List(pl.String)},
+        schema={
+            "_root": pl.String,
+            "entity_id": pl.String,
+            "_place_name": pl.String,
+            "country_code": pl.String,
+            "_link_rules": pl.List(pl.String),
+        },
     )
     forms = assigned.select("label", "text").unique()
     forms = forms.with_columns(

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 import pytest
 
+from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, HEADLINES, empty
 from dagster_project.nlp.stage import article_texts, headline_texts, recognise_texts
 
 
@@ -110,3 +111,10 @@ def test_a_second_run_keeps_everything_and_a_changed_body_is_redone(recognizer, 
     assert changed.entities.filter(pl.col("source_id") != "a1").equals(
         first.entities.filter(pl.col("source_id") != "a1")
     )
+
+
+def test_no_texts_give_empty_tables(recognizer):
+    none = recognise_texts(pl.concat([article_texts(empty(ARTICLES)), headline_texts(empty(HEADLINES))]), recognizer)
+    assert none.entities.schema == ENTITIES.schema and none.entities.is_empty()
+    assert none.catalog.schema == ENTITY_CATALOG.schema and none.catalog.is_empty()
+    assert none.coverage.is_empty() and none.n_processed == 0
