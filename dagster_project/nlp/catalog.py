@@ -28,7 +28,7 @@ import polars as pl
 
 from dagster_project.nlp.gazetteer import KINGDOM_WORDS, gazetteer
 from dagster_project.nlp.names import normalise
-from dagster_project.nlp.rules import _ACRONYM
+from dagster_project.nlp.rules import ACRONYM
 
 # The gap between a long name and its acronym in `Long Name (ACR)`.
 _DEFINITION_GAP = 2
@@ -89,25 +89,24 @@ def resolve_text(mentions: list[tuple[str, str, str, int, int]]) -> tuple[list[R
         field_, text, _label, start, _e = mentions[i]
         prev_field, _pt, _pl, _ps, prev_end = mentions[i - 1]
         same_field = field_ == prev_field
-        if same_field and _ACRONYM.match(text) and start - prev_end == _DEFINITION_GAP and text not in defined:
+        if same_field and ACRONYM.match(text) and start - prev_end == _DEFINITION_GAP and text not in defined:
             defined[text] = i - 1
+
+    def long_key(j: int) -> str:
+        # A long name that is a place (`Émirats arabes unis (EAU)`) keeps its place key.
+        resolved = out[j]
+        return resolved.key if resolved is not None else _default_key(mentions[j][1], mentions[j][2])
+
     for i, (_f, text, _label, _s, _e) in enumerate(mentions):
         if out[i] is None and text in defined and defined[text] != i:
-            _f2, long_text, long_label, *_ = mentions[defined[text]]
+            long_text = mentions[defined[text]][1]
             out[i] = Resolution(
-                _default_key(long_text, long_label),
-                f"acronym: '{text}' is defined as '{long_text}' in the same text",
+                long_key(defined[text]), f"acronym: '{text}' is defined as '{long_text}' in the same text"
             )
     for acronym, j in defined.items():
         _f2, long_text, long_label, *_ = mentions[j]
-        for label in sorted({long_label, "ORG"}):
-            links.append(
-                (
-                    _default_key(acronym, label),
-                    _default_key(long_text, long_label),
-                    f"acronym: '{acronym}' is defined as '{long_text}'",
-                )
-            )
+        rule = f"acronym: '{acronym}' is defined as '{long_text}'"
+        links += [(_default_key(acronym, label), long_key(j), rule) for label in sorted({long_label, "ORG"})]
 
     full_names: dict[str, set[str]] = defaultdict(set)
     for _f, text, label, _s, _e in mentions:

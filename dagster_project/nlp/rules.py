@@ -29,7 +29,7 @@ TITLES = frozenset(
     }
 )  # fmt: skip
 _TITLE_GLUE = frozenset({"le", "la", "el", "the", "royale", "royal"})
-_ACRONYM = re.compile(r"^(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,10}$")
+ACRONYM = re.compile(r"^(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,10}$")
 _STANDALONE = re.compile(r"(?<![\w&.-])(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,8}(?![\w&-])")
 _ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "el", "los", "las", "the"})
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -182,7 +182,7 @@ def acronym_definitions(doc: Doc, ents: tuple[Span, ...], places: Gazetteer) -> 
     """`Long Name (ACR)`: the long name, the acronym, and every later use of the acronym."""
     defined: dict[str, str] = {}
     for i in range(1, len(doc) - 2):
-        if doc[i].text != "(" or doc[i + 2].text != ")" or not _ACRONYM.match(doc[i + 1].text):
+        if doc[i].text != "(" or doc[i + 2].text != ")" or not ACRONYM.match(doc[i + 1].text):
             continue
         start = long_form_start(doc, ents, i)
         if start is None:

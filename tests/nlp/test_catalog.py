@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dagster_project.nlp.catalog import build_catalog, explain, main
+from dagster_project.nlp.catalog import build_catalog, explain, main, resolve_text
 from dagster_project.nlp.stage import recognise_texts
 
 TEXTS = [
@@ -101,3 +101,15 @@ def test_clustering_does_not_depend_on_row_order(result):
     assert a.sort(key).equals(b.sort(key))
     assert cat_a.equals(cat_b)
     assert a.sort(key)["entity_id"].equals(result.entities.sort(key)["entity_id"])
+
+
+def test_an_acronym_of_a_place_joins_the_place():
+    mentions = [
+        ("body", "Émirats arabes unis", "LOC", 10, 29),
+        ("body", "EAU", "LOC", 31, 34),
+        ("body", "EAU", "LOC", 80, 83),
+    ]
+    found, links = resolve_text(mentions)
+    assert [r.key for r in found] == ["place:country:AE"] * 3
+    assert found[2].rule.startswith("acronym: 'EAU' is defined as 'Émirats arabes unis'")
+    assert ("LOC:eau", "place:country:AE", "acronym: 'EAU' is defined as 'Émirats arabes unis'") in links
