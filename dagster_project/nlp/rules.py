@@ -44,6 +44,19 @@ _DEMONYM_ENDINGS = (
 )  # fmt: skip
 
 
+LINE_BREAKS = "news_line_breaks"
+
+
+@Language.component(LINE_BREAKS)
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence (titles, teasers and bullet lines have no full stop), so that no
+    entity runs across it: spaCy's recogniser does not cross sentence boundaries."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @Language.factory(COMPONENT)
 def make_entity_rules(nlp: Language, name: str) -> EntityRules:
     return EntityRules(gazetteer(), CommonWords.of(nlp))
@@ -168,14 +181,17 @@ class EntityRules:
 
 
 def strip_titles(span: Span) -> Span | None:
-    """The span without its leading civilities and titles; None when nothing but titles is left."""
-    start = span.start
+    """The span without its leading civilities and titles (and trailing white space); None when
+    nothing but titles is left."""
+    start, end = span.start, span.end
     doc = span.doc
-    while start < span.end and (doc[start].text in TITLES or (start > span.start and doc[start].lower_ in _TITLE_GLUE)):
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    while start < end and (doc[start].text in TITLES or (start > span.start and doc[start].lower_ in _TITLE_GLUE)):
         start += 1
-    if start == span.end:
+    if start == end:
         return None
-    return span if start == span.start else Span(doc, start, span.end, label=span.label_)
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_)
 
 
 def acronym_definitions(doc: Doc, ents: tuple[Span, ...], places: Gazetteer) -> Iterator[Span]:

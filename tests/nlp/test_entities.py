@@ -133,3 +133,13 @@ def test_two_processes_give_the_same_mentions(recognizer):
 def test_span_trimming(text, start, end, label, expected):
     s, e = trim(text, start, end, label)
     assert text[s:e] == expected
+
+
+def test_the_french_pipeline_runs_only_what_entities_need(recognizer):
+    nlp = recognizer.pipeline("fr")
+    assert nlp.pipe_names == ["tok2vec", "morphologizer", "senter", "news_line_breaks", "ner", "news_entity_rules"]
+    doc = nlp("Le Maroc a présenté son plan. M. Ahmed Skim a parlé à Quito.")
+    assert [s.text for s in doc.sents] == ["Le Maroc a présenté son plan.", "M. Ahmed Skim a parlé à Quito."]
+    doc = nlp("entre le Maroc et l'Equateur\n\n\nCliquez ici pour lire l'article")
+    assert "Equateur" in {e.text for e in doc.ents}
+    assert all("\n" not in e.text for e in doc.ents)
