@@ -202,11 +202,15 @@ def report(title: str, systems: dict[str, Scores]) -> None:
 # --- speed ---------------------------------------------------------------------------------------
 
 
-def words_per_second(run, texts: list[str]) -> float:
+def words_per_second(run, texts: list[str]) -> tuple[float, float]:
+    """Words/s, and how many cores the run kept busy on average (its own and its children's CPU time
+    over wall time): below the process count, the machine's other load took the rest."""
     n_words = sum(len(t.split()) for t in texts)
-    start = time.perf_counter()
+    before, start = os.times(), time.perf_counter()
     run(texts)
-    return n_words / (time.perf_counter() - start)
+    wall, after = time.perf_counter() - start, os.times()
+    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
+    return n_words / wall, cpu / wall
 
 
 def stage_run(recognizer: EntityRecognizer):
@@ -276,25 +280,29 @@ def main() -> None:
     for run in runs.values():
         run(speed_texts[:4])  # warm-up
     # The machine is shared: interleave the three and keep each one's best round.
-    best = dict.fromkeys(runs, 0.0)
+    best = dict.fromkeys(runs, (0.0, 0.0))
     for _ in range(args.rounds):
         for name, run in runs.items():
             best[name] = max(best[name], words_per_second(run, speed_texts))
-    raw_1, stage_1, stage_2 = best["raw"], best["stage 1"], best["stage 2"]
+    (raw_1, raw_cores), (stage_1, cores_1), (stage_2, cores_2) = best["raw"], best["stage 1"], best["stage 2"]
     n_words = sum(len(t.split()) for t in speed_texts)
     print(
         f"\nspeed on {n_words:,} words ({len(speed_texts)} windows), best of {args.rounds} interleaved rounds, "
         f"cores on this machine: {os.cpu_count()}"
     )
-    print(f"raw {MODEL} nlp.pipe, 1 process (peer) {raw_1:>9,.0f} words/s")
-    print(f"entity stage, 1 process             {stage_1:>9,.0f} words/s  {stage_1 / raw_1:.2f}x raw")
-    print(f"entity stage, 2 processes           {stage_2:>9,.0f} words/s  {stage_2 / raw_1:.2f}x raw")
+    rows = [
+        (f"raw {MODEL} nlp.pipe, 1 process (peer)", raw_1, raw_cores, ""),
+        ("entity stage, 1 process", stage_1, cores_1, f"  {stage_1 / raw_1:.2f}x raw"),
+        ("entity stage, 2 processes", stage_2, cores_2, f"  {stage_2 / raw_1:.2f}x raw"),
+    ]
+    for name, rate, cores, ratio in rows:
+        print(f"{name:<38}{rate:>9,.0f} words/s  {cores:.2f} cores busy{ratio}")
 
     raw_dev, proj_dev = report_f1(raw_scores), report_f1(project_scores)
     print(
         f"summary: ner-dev strict F1 raw {raw_dev[0]:.3f} vs project {proj_dev[0]:.3f} (overlap {raw_dev[1]:.3f} vs "
         f"{proj_dev[1]:.3f}); entity stage {stage_1 / raw_1:.2f}x raw nlp.pipe on 1 process, "
-        f"{stage_2 / raw_1:.2f}x on 2 ({stage_2 / stage_1:.2f}x its 1-process speed)"
+        f"{stage_2 / raw_1:.2f}x on 2 ({stage_2 / stage_1:.2f}x its 1-process speed, {cores_2:.2f} cores busy)"
     )
 
 
