@@ -187,7 +187,10 @@ def entity_mentions(lake: Lake) -> pl.LazyFrame:
     and `name` is the most frequent spelling of that key.
     """
     mentions = lake.scan("entities")
-    if "article_id" in mentions.collect_schema().names():
+    columns = mentions.collect_schema().names()
+    if "source" in columns:  # article and headline mentions share the table
+        mentions = mentions.filter(pl.col("source") == "article").with_columns(article_id=pl.col("source_id"))
+    elif "article_id" in columns:
         mentions = mentions.filter(pl.col("article_id").is_not_null())
     articles = lake.scan("articles").select(
         "article_id", "language", "outlet", pl.col("first_seen").alias("seen_at"), "published_at"

@@ -45,7 +45,9 @@ def article(article_id: str, language: str, day: int) -> dict:
 
 def mention(article_id: str, text: str, label: str = "LOC", start: int = 0) -> dict:
     return {
-        "article_id": article_id,
+        "source": "article",
+        "source_id": article_id,
+        "field": "body",
         "text": text,
         "label": label,
         "start": start,
@@ -105,7 +107,8 @@ def test_undeclared_tables_and_sql_over_all_of_them(warehouse):
     assert lake.tables() == ["articles", "entities", "entity_catalog"]
     assert lake.scan("entity_catalog").collect()["canonical_name"].to_list() == ["Maroc"]
     per_language = lake.sql(
-        "SELECT a.language, count(*) AS n FROM entities e JOIN articles a USING (article_id) GROUP BY 1 ORDER BY 1"
+        "SELECT a.language, count(*) AS n FROM entities e JOIN articles a ON e.source_id = a.article_id "
+        "WHERE e.source = 'article' GROUP BY 1 ORDER BY 1"
     )
     assert per_language.rows() == [("es", 3), ("fr", 4)]
 
@@ -155,7 +158,7 @@ def test_with_the_catalogue_spellings_in_two_languages_are_one_entity(warehouse)
     entities.write_parquet(warehouse / "entities" / "part-0.parquet")
     (warehouse / "entity_catalog").mkdir()
     pl.DataFrame(
-        {"entity_id": ["E1"], "canonical_name": ["Maroc"], "label": ["LOC"], "country_code": ["MA"]}
+        {"entity_id": ["E1"], "name": ["Maroc"], "label": ["LOC"], "country_code": ["MA"]}
     ).write_parquet(warehouse / "entity_catalog" / "part-0.parquet")
     lake = ex.open_lake(warehouse)
     assert ex.has_entity_catalog(lake)

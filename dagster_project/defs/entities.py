@@ -1,48 +1,52 @@
-"""Entity assets: `articles` -> `entities` and `entity_coverage`, only new or changed bodies redone."""
+"""Entity assets: `articles` and `headlines` -> `entities`, `entity_coverage` and `entity_catalog`;
+only new or changed texts are recognised, the catalogue is rebuilt from all mentions."""
 
 import dagster as dg
+import polars as pl
 
 from dagster_project.defs.reporting import check_specs, materialization, progress_logger
 from dagster_project.defs.resources import EntityModels, LakeResource
-from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_COVERAGE
-from dagster_project.nlp.stage import recognise_articles
+from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, HEADLINES
+from dagster_project.nlp.stage import article_texts, headline_texts, recognise_texts
+
+
+def _spec(table, kinds):
+    return dg.AssetSpec(
+        table.name,
+        deps=["articles", "headlines"],
+        description=table.doc,
+        group_name="nlp",
+        kinds=kinds,
+        automation_condition=dg.AutomationCondition.eager(),
+    )
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
-            "entities",
-            deps=["articles"],
-            description=ENTITIES.doc,
-            group_name="nlp",
-            kinds={"parquet", "spacy"},
-            automation_condition=dg.AutomationCondition.eager(),
-        ),
-        dg.AssetSpec(
-            "entity_coverage",
-            deps=["articles"],
-            description=ENTITY_COVERAGE.doc,
-            group_name="nlp",
-            kinds={"parquet"},
-            automation_condition=dg.AutomationCondition.eager(),
-        ),
+        _spec(ENTITIES, {"parquet", "spacy"}),
+        _spec(ENTITY_COVERAGE, {"parquet"}),
+        _spec(ENTITY_CATALOG, {"parquet"}),
     ],
-    check_specs=[*check_specs(ENTITIES), *check_specs(ENTITY_COVERAGE)],
+    check_specs=[*check_specs(ENTITIES), *check_specs(ENTITY_COVERAGE), *check_specs(ENTITY_CATALOG)],
 )
 def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, models: EntityModels):
-    """Run entity recognition on article bodies not processed before."""
-    result = recognise_articles(
-        lake.scan(ARTICLES).collect(),
+    """Recognise entities in article titles and bodies and in headlines not processed before, then
+    cluster every mention into the catalogue."""
+    texts = pl.concat([article_texts(lake.scan(ARTICLES).collect()), headline_texts(lake.scan(HEADLINES).collect())])
+    result = recognise_texts(
+        texts,
         models.recognizer(),
         previous_entities=lake.scan(ENTITIES).collect(),
         previous_coverage=lake.scan(ENTITY_COVERAGE).collect(),
-        progress=progress_logger(context, "articles recognised"),
+        progress=progress_logger(context, "texts recognised"),
     )
-    context.log.info(f"{result.n_processed} article bodies recognised, {result.n_kept} kept from earlier runs")
+    context.log.info(f"{result.n_processed} articles and headlines recognised, {result.n_kept} kept from earlier runs")
     for reason, n in result.skipped.items():
-        context.log.info(f"no entities for {n} articles: {reason}")
-    # Coverage is written last: if the run dies between the two writes, the next run redoes those articles.
+        context.log.info(f"no entities for {n} texts: {reason}")
+    # Coverage is written last: if the run dies between the writes, the next run redoes those texts.
     entities_path = lake.write(ENTITIES, result.entities)
+    catalog_path = lake.write(ENTITY_CATALOG, result.catalog)
     coverage_path = lake.write(ENTITY_COVERAGE, result.coverage)
     yield materialization(ENTITIES, result.entities, entities_path, processed=result.n_processed)
     yield materialization(ENTITY_COVERAGE, result.coverage, coverage_path, processed=result.n_processed)
+    yield materialization(ENTITY_CATALOG, result.catalog, catalog_path)

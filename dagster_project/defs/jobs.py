@@ -5,7 +5,7 @@ import dagster as dg
 from dagster_project.defs.partitions import batches
 
 BATCH_ASSETS = ["snapshots", "pages", "article_sightings", "headlines"]
-CATALOG_ASSETS = ["articles", "entities", "entity_coverage"]
+CATALOG_ASSETS = ["articles", "entities", "entity_coverage", "entity_catalog"]
 
 process_batch = dg.define_asset_job(
     "process_batch",

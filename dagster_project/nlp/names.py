@@ -1,0 +1,29 @@
+"""Normalised forms of names: how two spellings of one name are recognised as equal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Leading articles that do not change what a name refers to ("le Maroc", "the Gambia", "el Cairo").
+_ARTICLE = re.compile(r"^(?:l['’]|le |la |les |the |el |los |las )", re.IGNORECASE)
+_SPACE = re.compile(r"[\s\u00a0]+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def normalise(name: str) -> str:
+    """Case-, accent-, article- and spacing-insensitive form: `L'Équateur` -> `equateur`."""
+    text = unicodedata.normalize("NFKD", name.replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _SPACE.sub(" ", text).strip().casefold()
+    text = _ARTICLE.sub("", text)
+    return text.replace("-", " ")
+
+
+def is_arabic(text: str) -> bool:
+    return bool(_ARABIC.search(text))
+
+
+def looks_like_name(text: str) -> bool:
+    """A written name in Latin script starts with a capital; Arabic script has no case."""
+    return bool(text) and (text[0].isupper() or is_arabic(text))

@@ -1,0 +1,300 @@
+"""The rule layer run after (or, without a statistical model, instead of) spaCy's entity recogniser.
+
+Each rule is one function on a Doc; `EntityRules` applies them in a fixed order of precedence:
+acronym definitions, then the statistical entities that survive the drop rules (demonyms, sentence-
+initial common nouns, bare titles), then gazetteer places, then stand-alone acronyms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from dagster_project.nlp.gazetteer import Gazetteer, gazetteer
+from dagster_project.nlp.names import is_arabic, looks_like_name, normalise
+
+LABELS = ("PER", "ORG", "LOC", "MISC")
+COMPONENT = "news_entity_rules"
+MAX_PLACE_WORDS = 6
+
+# Civilities and titles written before a name; never part of it (`SM le Roi Mohammed VI` -> `Mohammed VI`).
+TITLES = frozenset(
+    {
+        "M.", "M", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Dr", "Dr.", "Pr", "Pr.",
+        "Me", "Sr", "Sr.", "Sra", "Sra.", "Dña", "SM", "S.M.", "SAR", "S.A.R.", "Sa", "Son", "Majesté", "Altesse",
+        "Roi", "Reine", "Prince", "Princesse", "Cheikh", "Sheikh", "Émir", "Emir", "King", "Queen", "Rey", "Reina",
+    }
+)  # fmt: skip
+_TITLE_GLUE = frozenset({"le", "la", "el", "the", "royale", "royal"})
+ACRONYM = re.compile(r"^(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,10}$")
+_STANDALONE = re.compile(r"(?<![\w&.-])(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,8}(?![\w&-])")
+_ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "el", "los", "las", "the"})
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+_CONNECTORS = frozenset(
+    {"de", "des", "du", "d'", "d’", "la", "las", "los", "of", "for", "the", "del", "y", "et", "and"}
+)
+_DEMONYM_ENDINGS = (
+    "ain", "aine", "ains", "aines", "ais", "aise", "aises", "ien", "ienne", "iens", "iennes", "ois", "oise", "oises",
+    "ol", "ole", "ols", "oles", "an", "ane", "ans", "anes", "ese", "eses", "ano", "ana", "anos", "anas", "ian",
+    "ians", "ien", "i", "is", "o", "os", "a", "as", "e", "es",
+)  # fmt: skip
+
+
+LINE_BREAKS = "news_line_breaks"
+
+
+@Language.component(LINE_BREAKS)
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence (titles, teasers and bullet lines have no full stop), so that no
+    entity runs across it: spaCy's recogniser does not cross sentence boundaries."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory(COMPONENT)
+def make_entity_rules(nlp: Language, name: str) -> EntityRules:
+    return EntityRules(gazetteer(), CommonWords.of(nlp))
+
+
+class CommonWords:
+    """The language's common words, from the word lists of the pipeline's lemmatizer (loaded, not run):
+    `ACCIDENT` or `FETES` in capitals is a word, `ONU` or `GFMD` is not."""
+
+    def __init__(self, lookup, index_words: Iterable[str]) -> None:
+        self._lookup = lookup
+        self._index = frozenset(normalise(w) for w in index_words)
+
+    @classmethod
+    def of(cls, nlp: Language) -> CommonWords | None:
+        if "lemmatizer" not in nlp.component_names:
+            return None
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is None or not lookups.has_table("lemma_index"):
+            return None
+        index = lookups.get_table("lemma_index")
+        lookup = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
+        return cls(lookup, (w for words in index.values() for w in words))
+
+    def __contains__(self, word: str) -> bool:
+        lower = word.lower()
+        if lower in self._lookup:
+            return True
+        key = normalise(lower)
+        return key in self._index or (key[-1:] in ("s", "x") and key[:-1] in self._index)
+
+
+class EntityRules:
+    """Corrects and completes `doc.ents`; see the module docstring for the order."""
+
+    def __init__(self, places: Gazetteer, common: CommonWords | None = None) -> None:
+        self.places = places
+        self.common = common
+        self._stems = _country_stems(places)
+
+    def __call__(self, doc: Doc) -> Doc:
+        has_pos = doc.has_annotation("POS")
+        # `doc.ents` rebuilds its spans from every token on each access: read it once.
+        ents = tuple(doc.ents)
+        taken = [False] * len(doc)
+        chosen: list[Span] = []
+
+        def take(span: Span) -> None:
+            for i in range(span.start, span.end):
+                taken[i] = True
+            chosen.append(span)
+
+        def free(span: Span) -> bool:
+            return not any(taken[span.start : span.end])
+
+        for span in acronym_definitions(doc, ents, self.places):
+            if free(span):
+                take(span)
+        for ent in ents:
+            if ent.label_ not in LABELS:
+                continue
+            span = strip_titles(ent)
+            if span is None or self.drop_reason(span, has_pos) or not free(span):
+                continue
+            # A place name the model calls MISC is the place; as ORG it may be a team or a government.
+            if span.label_ == "MISC" and self.places.lookup(span.text) is not None:
+                span = Span(doc, span.start, span.end, label="LOC")
+            take(span)
+        for span in self.gazetteer_places(doc, has_pos):
+            if free(span):
+                take(span)
+        for span in standalone_acronyms(doc, self.common):
+            if free(span):
+                take(span)
+        doc.ents = sorted(chosen, key=lambda s: s.start)
+        return doc
+
+    def drop_reason(self, span: Span, has_pos: bool) -> str | None:
+        """Why a statistical entity is not one, or None to keep it."""
+        if len(span) != 1 or self.places.lookup(span.text) is not None:
+            return None
+        if self.is_demonym(span.text):
+            return "demonym"
+        # A common noun capitalised only because it opens the sentence; not when the text also writes it
+        # capitalised where capitals are not automatic (then it is a name: `Skim a conclu`).
+        if (
+            has_pos
+            and _sentence_initial(span[0])
+            and span[0].pos_ not in ("PROPN", "X")
+            and not any(t.text == span.text and not _sentence_initial(t) for t in span.doc if t.i != span.start)
+        ):
+            return "sentence-initial common word"
+        return None
+
+    def is_demonym(self, word: str) -> bool:
+        """`Marocains`, `Algériens`, `Españoles`: a country's name stem plus a demonym ending."""
+        key = normalise(word)
+        for cut in range(4, len(key)):
+            if key[:cut] in self._stems and key[cut:].endswith(_DEMONYM_ENDINGS) and len(key) - cut <= 6:
+                return True
+        return False
+
+    def gazetteer_places(self, doc: Doc, has_pos: bool) -> Iterator[Span]:
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if not looks_like_name(token.text) or token.is_punct:
+                i += 1
+                continue
+            for n in range(min(MAX_PLACE_WORDS, len(doc) - i), 0, -1):
+                span = doc[i : i + n]
+                if (n > 1 and any(t.is_sent_start for t in span[1:])) or span[-1].is_punct:
+                    continue
+                if self.places.lookup(span.text) is None:
+                    continue
+                if n == 1 and has_pos and _sentence_initial(token) and token.pos_ not in ("PROPN", "X"):
+                    break  # `Reading is ...`: a common word that happens to be a city's name
+                yield Span(doc, i, i + n, label="LOC")
+                i += n - 1
+                break
+            i += 1
+
+
+def strip_titles(span: Span) -> Span | None:
+    """The span without its leading civilities and titles (and trailing white space); None when
+    nothing but titles is left."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    while start < end and (doc[start].text in TITLES or (start > span.start and doc[start].lower_ in _TITLE_GLUE)):
+        start += 1
+    if start == end:
+        return None
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_)
+
+
+def acronym_definitions(doc: Doc, ents: tuple[Span, ...], places: Gazetteer) -> Iterator[Span]:
+    """`Long Name (ACR)`: the long name, the acronym, and every later use of the acronym."""
+    defined: dict[str, str] = {}
+    for i in range(1, len(doc) - 2):
+        if doc[i].text != "(" or doc[i + 2].text != ")" or not ACRONYM.match(doc[i + 1].text):
+            continue
+        start = long_form_start(doc, ents, i)
+        if start is None:
+            continue
+        long = doc[start:i]
+        label = _long_form_label(long, ents, places)
+        yield Span(doc, start, i, label=label)
+        yield Span(doc, i + 1, i + 2, label=label)
+        defined.setdefault(doc[i + 1].text, label)
+    for token in doc:
+        label = defined.get(token.text)
+        if label and not (token.i > 0 and doc[token.i - 1].text == "("):
+            yield Span(doc, token.i, token.i + 1, label=label)
+
+
+def long_form_start(doc: Doc, ents: tuple[Span, ...], paren: int) -> int | None:
+    """Where the name before `(` starts: the nearest capitalised word back, then back over capitalised
+    words and the connectors between them (`Organisation des Nations unies`); at most 12 tokens."""
+    limit = max(doc[paren].sent.start, paren - 12)
+    i = paren - 1
+    while i >= limit and not looks_like_name(doc[i].text):
+        if doc[i].is_punct and doc[i].text not in "-'’":
+            return None
+        i -= 1
+    if i < limit or doc[i].is_punct:
+        return None
+    start = i
+    j = start - 1
+    while j >= limit:
+        if looks_like_name(doc[j].text) and not doc[j].is_punct and doc[j].text not in TITLES:
+            start = j
+        elif doc[j].lower_ not in _CONNECTORS:
+            break
+        j -= 1
+    # A capitalised article opening the sentence is not part of the name (`La Organización ...`).
+    while start < paren - 1 and doc[start].lower_ in _ARTICLES:
+        start += 1
+    # Overlapping statistical entity: keep its start when it begins earlier.
+    for ent in ents:
+        if ent.start < start < ent.end:
+            start = ent.start
+    return start
+
+
+def _long_form_label(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> str:
+    if places.lookup(long.text) is not None:
+        return "LOC"
+    for ent in ents:
+        if ent.start <= long.start < ent.end and ent.label_ in ("ORG", "MISC", "LOC"):
+            return ent.label_
+    return "ORG"
+
+
+def standalone_acronyms(doc: Doc, common: CommonWords | None) -> Iterator[Span]:
+    """Upper-case words such as `CCG` or `2M` (organisations in news), except common words written in
+    capitals (`ET`, `ACCIDENT`) and the words of upper-case lines (headings, mastheads)."""
+    for match in _STANDALONE.finditer(doc.text):
+        word = match.group()
+        if _ROMAN.match(word) or word.isdigit() or word in TITLES:
+            continue
+        if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
+            continue
+        if common is not None and word.isalpha() and word in common:
+            continue
+        span = doc.char_span(match.start(), match.end())
+        if span is None or (len(span) == 1 and span[0].is_stop) or _shouting(doc.text, match.start()):
+            continue
+        yield Span(doc, span.start, span.end, label="ORG")
+
+
+def _sentence_initial(token: Token) -> bool:
+    """First word of its sentence or of its line, allowing leading bullets and quotes."""
+    i = token.i - 1
+    while i >= token.sent.start:
+        t = token.doc[i]
+        if t.is_space and "\n" in t.text:
+            return True
+        if not (t.is_punct or t.is_space):
+            return False
+        i -= 1
+    return True
+
+
+def _shouting(text: str, at: int) -> bool:
+    """The line around `at` is mostly upper-case words (a heading, a masthead)."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    words = [w for w in _WORD.findall(text[start : end if end >= 0 else len(text)]) if not is_arabic(w)]
+    return len(words) >= 4 and sum(w.isupper() for w in words) * 2 >= len(words)
+
+
+def _country_stems(places: Gazetteer) -> frozenset[str]:
+    stems = set()
+    for key, place in places.items():
+        if place.place_id.startswith("country:") and " " not in key:
+            stem = key.rstrip("aeiouy")
+            if len(stem) >= 4:
+                stems.add(stem)
+    return frozenset(stems)

@@ -1,0 +1,71 @@
+"""The rule layer's pieces: gazetteer, demonyms, sentence-initial common words, name normalisation."""
+
+from __future__ import annotations
+
+import pytest
+
+from dagster_project.nlp.gazetteer import gazetteer
+from dagster_project.nlp.names import normalise
+from dagster_project.nlp.rules import COMPONENT
+
+
+@pytest.mark.parametrize("name", ["Maroc", "Marruecos", "Morocco", "المغرب", "le Maroc"])
+def test_morocco_in_four_languages_is_one_gazetteer_place(name):
+    place = gazetteer().lookup(name)
+    assert place is not None
+    assert (place.place_id, place.country_code) == ("country:MA", "MA")
+
+
+def test_cities_and_their_other_spellings():
+    places = gazetteer()
+    assert places.lookup("Marrakech") == places.lookup("Marrakesh") == places.lookup("مراكش")
+    assert places.lookup("Marrakech").country_code == "MA"
+    assert places.lookup("Quito").country_code == "EC"
+    assert places.lookup("Equateur") == places.lookup("Équateur") == places.lookup("Ecuador")
+    # Airport codes and lower-case transliterations among GeoNames' alternate names are left out.
+    assert places.lookup("RAK") is None and places.lookup("mraksh") is None
+
+
+def test_normalise_ignores_case_accents_articles_and_hyphens():
+    assert normalise("L'Équateur") == normalise("equateur")
+    assert normalise("Royaume-Uni") == "royaume uni"
+    assert normalise("  Union   africaine ") == normalise("Union Africaine")
+
+
+@pytest.mark.parametrize("word", ["Marocains", "Marocaine", "Algériens", "Tunisiennes", "Espagnols", "Sénégalais"])
+def test_demonyms(recognizer, word):
+    rules = recognizer.pipeline("fr").get_pipe(COMPONENT)
+    assert rules.is_demonym(word)
+
+
+@pytest.mark.parametrize("word", ["Maroc", "Marrakech", "Rabat", "Quito", "Skim"])
+def test_not_demonyms(recognizer, word):
+    rules = recognizer.pipeline("fr").get_pipe(COMPONENT)
+    assert not rules.is_demonym(word)
+
+
+def test_demonyms_are_not_places(recognizer):
+    text = "Les Marocains résidant à l'étranger et les Algériens de France votent au Maroc."
+    (mentions,) = list(recognizer.recognise([text], "fr"))
+    texts = {m.text for m in mentions}
+    assert "Marocains" not in texts and "Algériens" not in texts
+    assert {"Maroc", "France"} <= texts
+
+
+def test_sentence_initial_common_nouns_are_dropped_proper_nouns_kept(recognizer):
+    texts = [
+        "Abstraction faite de leur situation, les migrants sont aidés.",
+        "Clôture à Quito des travaux du forum.",
+        "Tourisme. Le Maroc en tête des destinations.",
+        "Washington aux portes de la désignation.",
+    ]
+    found = [{m.text for m in ms} for ms in recognizer.recognise(texts, "fr")]
+    assert "Abstraction" not in found[0]
+    assert "Clôture" not in found[1] and "Quito" in found[1]
+    assert "Tourisme" not in found[2] and "Maroc" in found[2]
+    assert "Washington" in found[3]
+
+
+def test_upper_case_headings_are_not_acronyms(recognizer):
+    (mentions,) = list(recognizer.recognise(["LE MAROC ET LA FRANCE SIGNENT UN ACCORD"], "fr"))
+    assert not any(m.label == "ORG" and m.text in {"LE", "ET", "LA", "UN"} for m in mentions)

@@ -1,0 +1,120 @@
+"""The entity stage over articles and headlines: incremental, per source, with coverage reasons."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+
+from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, HEADLINES, empty
+from dagster_project.nlp.stage import article_texts, headline_texts, recognise_texts
+
+
+def articles(body_a1: str = "Le Maroc a reçu M. Ahmed Skim à Quito.") -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3"],
+            "title": ["Quito: le Maroc présente son plan", None, "Ein Titel"],
+            "body": [body_a1, "Le GFMD se réunit à Genève.", "Berlin ist eine Stadt in Deutschland."],
+            "language": ["fr", "fr", "de"],
+            "published_at": [date(2020, 1, 25), None, None],
+            "first_seen": [None, datetime(2026, 3, 14, 9, tzinfo=UTC), None],
+        }
+    )
+
+
+def headlines() -> pl.DataFrame:
+    text = "Maroc : le Polisario pointé à Genève"
+    return pl.DataFrame(
+        {
+            "snapshot_id": ["s1", "s2", "s2"],
+            "position": [1, 1, 2],
+            "text": [text, text, "Un titre sans langue"],
+            "language": ["fr", "fr", None],
+            "captured_at": [datetime(2026, 3, 14, 9, tzinfo=UTC), datetime(2026, 3, 15, 9, tzinfo=UTC), None],
+        }
+    )
+
+
+def texts(body_a1: str | None = None) -> pl.DataFrame:
+    arts = articles() if body_a1 is None else articles(body_a1)
+    return pl.concat([article_texts(arts), headline_texts(headlines())])
+
+
+@pytest.fixture(scope="module")
+def first(recognizer):
+    return recognise_texts(texts(), recognizer)
+
+
+def test_texts_of_articles_and_headlines():
+    t = texts()
+    assert t.filter(pl.col("source") == "article").select("source_id", "field").rows() == [
+        ("a1", "title"),
+        ("a3", "title"),
+        ("a1", "body"),
+        ("a2", "body"),
+        ("a3", "body"),
+    ]
+    assert t.filter(pl.col("source") == "headline")["source_id"].to_list() == ["s1:1", "s2:1", "s2:2"]
+    seen = dict(t.select("source_id", "seen_on").unique().iter_rows())
+    assert seen["a1"] == date(2020, 1, 25) and seen["a2"] == date(2026, 3, 14) and seen["s2:1"] == date(2026, 3, 15)
+
+
+def test_mentions_point_into_their_field(first):
+    fields = {(r["source"], r["source_id"], r["field"]): r["text"] for r in texts().to_dicts()}
+    assert first.entities.height > 5
+    for row in first.entities.to_dicts():
+        assert fields[(row["source"], row["source_id"], row["field"])][row["start"] : row["end"]] == row["text"]
+    found = set(first.entities.select("source_id", "field", "text").iter_rows())
+    assert {("a1", "title", "Maroc"), ("a1", "body", "Ahmed Skim"), ("a2", "body", "GFMD")} <= found
+    assert {("s1:1", "text", "Maroc"), ("s2:1", "text", "Maroc")} <= found
+
+
+def test_the_same_headline_on_two_captures_gets_the_same_mentions(first):
+    def of(source_id):
+        return first.entities.filter(pl.col("source_id") == source_id).select("text", "label", "start", "entity_id")
+
+    assert of("s1:1").equals(of("s2:1"))
+
+
+def test_coverage_says_what_ran_and_why_not(first):
+    cov = {r["source_id"]: r for r in first.coverage.to_dicts()}
+    assert cov["a1"]["model"].startswith("spacy:fr_core_news_md") and cov["a1"]["n_entities"] >= 4
+    assert cov["a3"]["model"] is None and cov["a3"]["skipped_reason"] == "no entity pipeline for language 'de'"
+    assert cov["s2:2"]["skipped_reason"] == "language unknown"
+    assert first.skipped == {"no entity pipeline for language 'de'": 1, "language unknown": 1}
+    assert first.n_processed == 6 and first.n_kept == 0
+
+
+def test_catalogue_counts_and_dates(first):
+    (morocco,) = first.catalog.filter(pl.col("country_code") == "MA").to_dicts()
+    assert morocco["n_articles"] == 1 and morocco["n_headlines"] == 2
+    assert (morocco["first_seen"], morocco["last_seen"]) == (date(2020, 1, 25), date(2026, 3, 15))
+    assert set(first.entities["entity_id"]) == set(first.catalog["entity_id"])
+
+
+def test_a_second_run_keeps_everything_and_a_changed_body_is_redone(recognizer, first):
+    again = recognise_texts(texts(), recognizer, previous_entities=first.entities, previous_coverage=first.coverage)
+    assert (again.n_processed, again.n_kept) == (0, 6)
+    assert again.entities.equals(first.entities) and again.catalog.equals(first.catalog)
+
+    changed = recognise_texts(
+        texts("Le Maroc a reçu Mme Nezha El Ouafi à Rabat."),
+        recognizer,
+        previous_entities=first.entities,
+        previous_coverage=first.coverage,
+    )
+    assert (changed.n_processed, changed.n_kept) == (1, 5)
+    a1 = set(changed.entities.filter(pl.col("source_id") == "a1")["text"])
+    assert "Nezha El Ouafi" in a1 and "Ahmed Skim" not in a1
+    assert changed.entities.filter(pl.col("source_id") != "a1").equals(
+        first.entities.filter(pl.col("source_id") != "a1")
+    )
+
+
+def test_no_texts_give_empty_tables(recognizer):
+    none = recognise_texts(pl.concat([article_texts(empty(ARTICLES)), headline_texts(empty(HEADLINES))]), recognizer)
+    assert none.entities.schema == ENTITIES.schema and none.entities.is_empty()
+    assert none.catalog.schema == ENTITY_CATALOG.schema and none.catalog.is_empty()
+    assert none.coverage.is_empty() and none.n_processed == 0
