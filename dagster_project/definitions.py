@@ -1,17 +1,47 @@
-"""The one Definitions object: assets, checks, jobs, sensor and resources, composed from defs/."""
+"""The one Definitions object: assets, checks, jobs, sensor, resources and the executor, composed from defs/."""
 
 from __future__ import annotations
+
+import os
 
 import dagster as dg
 
 from dagster_project.defs import entities, extract, ingest
 from dagster_project.defs.jobs import build_catalog, process_batch
-from dagster_project.defs.resources import EntityModels, LakeResource
+from dagster_project.defs.resources import EntityModels, LakeResource, Workers
 from dagster_project.defs.sensors import catalog_automation, raw_files_sensor
 from dagster_project.settings import Settings
 
+EXECUTOR_ENV = "NEWS_EXECUTOR"  # `multiprocess` (default) or `dask`
+DASK_ADDRESS_ENV = "NEWS_DASK_ADDRESS"  # a running scheduler, e.g. tcp://10.0.0.5:8786; else a LocalCluster
+EXECUTORS = ("multiprocess", "dask")
 
-def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+
+def executor_for(name: str | None = None, *, workers: int = 0, dask_address: str | None = None) -> dg.ExecutorDefinition:
+    """Dagster's own executor (steps in processes; in process for `execute_in_process`), or Dask's.
+
+    Dask runs each step on a worker of an existing scheduler at `dask_address`, or of a
+    LocalCluster of `workers` processes (2 if not given) started for the run.
+    """
+    name = name or os.environ.get(EXECUTOR_ENV) or "multiprocess"
+    if name == "multiprocess":
+        return dg.multi_or_in_process_executor
+    if name != "dask":
+        raise ValueError(f"unknown executor {name!r}: choose one of {', '.join(EXECUTORS)}")
+    from dagster_dask import dask_executor
+
+    address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
+    cluster = {"existing": {"address": address}} if address else {"local": {"n_workers": workers or 2}}
+    return dask_executor.configured({"cluster": cluster}, name="dask")
+
+
+def build_definitions(
+    settings: Settings | None = None,
+    *,
+    executor: str | None = None,
+    workers: int = 0,
+    dask_address: str | None = None,
+) -> dg.Definitions:
     settings = settings or Settings.resolve()
     return dg.Definitions(
         assets=dg.load_assets_from_modules([ingest, extract, entities]),
@@ -20,8 +50,24 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         resources={
             "lake": LakeResource(raw_dir=str(settings.raw_dir), warehouse_dir=str(settings.warehouse_dir)),
             "models": EntityModels(),
+            "workers": Workers(processes=workers),
         },
+        executor=executor_for(executor, workers=workers, dask_address=dask_address),
     )
+
+
+def job_for(
+    job: str,
+    raw_dir: str,
+    warehouse_dir: str,
+    executor: str | None = None,
+    workers: int = 0,
+    dask_address: str | None = None,
+) -> dg.JobDefinition:
+    """A job rebuilt from plain arguments: how another process (a Dask worker) finds it again."""
+    settings = Settings.resolve(raw_dir, warehouse_dir)
+    defs = build_definitions(settings, executor=executor, workers=workers, dask_address=dask_address)
+    return defs.resolve_job_def(job)
 
 
 defs = build_definitions()
