@@ -17,7 +17,9 @@ DASK_ADDRESS_ENV = "NEWS_DASK_ADDRESS"  # a running scheduler, e.g. tcp://10.0.0
 EXECUTORS = ("multiprocess", "dask")
 
 
-def executor_for(name: str | None = None, *, workers: int = 0, dask_address: str | None = None) -> dg.ExecutorDefinition:
+def executor_for(
+    name: str | None = None, *, workers: int = 0, dask_address: str | None = None
+) -> dg.ExecutorDefinition:
     """Dagster's own executor (steps in processes; in process for `execute_in_process`), or Dask's.
 
     Dask runs each step on a worker of an existing scheduler at `dask_address`, or of a

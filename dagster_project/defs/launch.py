@@ -66,7 +66,7 @@ def execute(
     partition_key: str | None = None,
 ) -> dg.ExecuteInProcessResult | dg.JobExecutionResult:
     """One run of `job`, in this process or through the chosen executor; errors are in the result."""
-    from dagster_project.definitions import build_definitions, job_for
+    from dagster_project.definitions import build_definitions
 
     executor = None if execution.executor == "in_process" else execution.executor
     options = {"executor": executor, "workers": execution.workers, "dask_address": execution.dask_address}
@@ -90,9 +90,7 @@ def execute(
     return dg.execute_job(recon, instance, run_config=QUIET, tags=tags, raise_on_error=False)
 
 
-def run_pipeline(
-    settings: Settings, log: Callable[[str], None] = print, execution: Execution | None = None
-) -> Outcome:
+def run_pipeline(settings: Settings, log: Callable[[str], None] = print, execution: Execution | None = None) -> Outcome:
     execution = execution or Execution()
     outcome = Outcome()
     new, found = register_new_files(settings.raw_dir, settings.warehouse_dir)

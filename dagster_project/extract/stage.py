@@ -221,7 +221,10 @@ def update_articles(warehouse: Path) -> ArticlesUpdate:
         )
         return ArticlesUpdate(fold_articles(previous, sightings.lazy()), dict(current), read=new)
     return ArticlesUpdate(
-        consolidate_articles(store.scan(warehouse, ARTICLE_SIGHTINGS)), dict(current), read=sorted(current), rebuilt=True
+        consolidate_articles(store.scan(warehouse, ARTICLE_SIGHTINGS)),
+        dict(current),
+        read=sorted(current),
+        rebuilt=True,
     )
 
 
