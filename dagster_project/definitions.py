@@ -30,7 +30,7 @@ def executor_for(
         return dg.multi_or_in_process_executor
     if name != "dask":
         raise ValueError(f"unknown executor {name!r}: choose one of {', '.join(EXECUTORS)}")
-    from dagster_dask import dask_executor
+    from dagster_project.defs.dask import dask_executor
 
     address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
     cluster = {"existing": {"address": address}} if address else {"local": {"n_workers": workers or 2}}
