@@ -12,22 +12,27 @@ from dagster_project.defs.resources import EntityModels, LakeResource, Workers
 from dagster_project.defs.sensors import catalog_automation, raw_files_sensor
 from dagster_project.settings import Settings
 
-EXECUTOR_ENV = "NEWS_EXECUTOR"  # `multiprocess` (default) or `dask`
+EXECUTOR_ENV = "NEWS_EXECUTOR"  # `in_process`, `multiprocess` or `dask`; unset: Dagster's default
 DASK_ADDRESS_ENV = "NEWS_DASK_ADDRESS"  # a running scheduler, e.g. tcp://10.0.0.5:8786; else a LocalCluster
-EXECUTORS = ("multiprocess", "dask")
+EXECUTORS = ("in_process", "multiprocess", "dask")
 
 
 def executor_for(
     name: str | None = None, *, workers: int = 0, dask_address: str | None = None
 ) -> dg.ExecutorDefinition:
-    """Dagster's own executor (steps in processes; in process for `execute_in_process`), or Dask's.
+    """The executor of every job: one of Dagster's, or Dask's. Unset: Dagster's default (steps in
+    their own processes for launched runs, in process for `execute_in_process`).
 
     Dask runs each step on a worker of an existing scheduler at `dask_address`, or of a
     LocalCluster of `workers` processes (2 if not given) started for the run.
     """
-    name = name or os.environ.get(EXECUTOR_ENV) or "multiprocess"
-    if name == "multiprocess":
+    name = name or os.environ.get(EXECUTOR_ENV)
+    if name is None:
         return dg.multi_or_in_process_executor
+    if name == "in_process":
+        return dg.in_process_executor
+    if name == "multiprocess":
+        return dg.multiprocess_executor
     if name != "dask":
         raise ValueError(f"unknown executor {name!r}: choose one of {', '.join(EXECUTORS)}")
     from dagster_project.defs.dask import dask_executor

@@ -19,7 +19,7 @@ R = TypeVar("R")
 WORKERS_ENV = "NEWS_WORKERS"
 
 # Imported once by the fork server, so each worker starts with the parsers and models loaded.
-_PRELOAD = ["dagster_project.extract.stage", "dagster_project.ingest.stage"]
+_PRELOAD = ["dagster_project.extract.warm", "dagster_project.ingest.stage"]
 
 
 def available_workers() -> int:

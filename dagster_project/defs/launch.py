@@ -10,6 +10,7 @@ from dagster_project.defs.partitions import batches
 from dagster_project.ingest.batches import list_batches, register_new_files
 from dagster_project.lake import store
 from dagster_project.lake.schemas import HEADLINES
+from dagster_project.parallel import WORKERS_ENV
 from dagster_project.settings import Settings
 
 # Dagster's console logger at INFO: progress and warnings, without every step event.
@@ -24,6 +25,19 @@ class Execution:
     executor: str = "in_process"
     workers: int = 0
     dask_address: str | None = None
+
+    @classmethod
+    def resolve(
+        cls, executor: str | None = None, workers: int | None = None, dask_address: str | None = None
+    ) -> "Execution":
+        """Command-line values first, then env NEWS_EXECUTOR, NEWS_WORKERS, NEWS_DASK_ADDRESS."""
+        from dagster_project.definitions import DASK_ADDRESS_ENV, EXECUTOR_ENV
+
+        return cls(
+            executor=executor or os.environ.get(EXECUTOR_ENV) or "in_process",
+            workers=workers if workers is not None else int(os.environ.get(WORKERS_ENV) or 0),
+            dask_address=dask_address or os.environ.get(DASK_ADDRESS_ENV),
+        )
 
 
 @dataclass
@@ -91,7 +105,7 @@ def execute(
 
 
 def run_pipeline(settings: Settings, log: Callable[[str], None] = print, execution: Execution | None = None) -> Outcome:
-    execution = execution or Execution()
+    execution = execution or Execution.resolve()
     outcome = Outcome()
     new, found = register_new_files(settings.raw_dir, settings.warehouse_dir)
     outcome.ignored = found.ignored
