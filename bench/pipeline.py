@@ -52,6 +52,7 @@ def child(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None) 
 
     settings = Settings(raw_dir=raw, warehouse_dir=warehouse)
     execution = Execution(executor="in_process", workers=workers)
+    before = run_ids(settings)
     if mode == "full":
         outcome = run_pipeline(settings, log=lambda _: None, execution=execution)
         ok = outcome.success
@@ -66,10 +67,17 @@ def child(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None) 
                 instance.add_dynamic_partitions("batches", [key])
             job = "process_batch" if mode == "batch" else "build_catalog"
             ok = execute(settings, execution, instance, job, partition_key=key).success
-    print(json.dumps({"ok": ok, "steps": step_seconds(settings)}))
+    print(json.dumps({"ok": ok, "steps": step_seconds(settings, before)}))
 
 
-def step_seconds(settings) -> dict[str, float]:
+def run_ids(settings) -> set[str]:
+    from dagster_project.defs.launch import open_instance
+
+    with open_instance(settings) as instance:
+        return {r.run_id for r in instance.get_runs()}
+
+
+def step_seconds(settings, before: set[str]) -> dict[str, float]:
     import dagster as dg
 
     from dagster_project.defs.launch import open_instance
@@ -77,6 +85,8 @@ def step_seconds(settings) -> dict[str, float]:
     out: dict[str, float] = {}
     with open_instance(settings) as instance:
         for run in instance.get_runs():
+            if run.run_id in before:  # runs of an earlier measurement on the same warehouse
+                continue
             starts = {}
             for entry in instance.all_logs(
                 run.run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}
@@ -238,6 +248,8 @@ def main() -> None:
         inc = measure("full", run_dir / "raw", run_dir / "warehouse", most)
         report(f"+{len(today)} new ({args.increment:.0%}), {most} worker(s)", len(today), inc)
         print(f"{'':<34} increment / full run wall time: {inc['wall'] / full[most]['wall']:.1%}", flush=True)
+        idle = measure("full", run_dir / "raw", run_dir / "warehouse", most)
+        report("nothing new (fixed cost of a run)", 1, idle)
         if args.partitions and n == max(args.sizes):
             partitions(work, n, base, most)
     if args.extract_size:

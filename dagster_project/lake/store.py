@@ -193,3 +193,19 @@ def count_rows(warehouse: Path, table: Table, partition: Mapping[str, str] | Non
     """Rows of a stored partition, from the file footer (nothing else is read)."""
     with pq.ParquetFile(partition_dir(warehouse, table, partition) / PART_FILE) as parquet:
         return parquet.metadata.num_rows
+
+
+def scan_location(location: str | Path, table: Table, storage_options: dict[str, str] | None = None) -> pl.LazyFrame:
+    """Lazily read a table of a warehouse wherever polars can read it: a local folder, or a copy in
+    an object store (`s3://bucket/warehouse`, `gs://...`, `az://...`; credentials from the usual
+    environment variables or `storage_options`). For readers such as notebooks; the pipeline
+    itself writes to a file system, where a rename is atomic."""
+    hive = {name: pl.String() for name in table.partition_by}
+    pattern = f"{str(location).rstrip('/')}/{table.name}/**/*.parquet"
+    return pl.scan_parquet(
+        pattern,
+        schema=table.schema,
+        hive_partitioning=bool(hive),
+        hive_schema=hive or None,
+        storage_options=storage_options,
+    )

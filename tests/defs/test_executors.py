@@ -69,12 +69,13 @@ def test_an_existing_dask_scheduler_gives_the_same_tables(tmp_path, in_process):
     assert not workers or ran_on <= workers
 
 
-def test_two_pool_workers_give_the_same_tables(tmp_path, in_process):
-    # Small chunks, so that the sample is really spread over the two processes.
+def test_pool_workers_give_the_same_tables(tmp_path, in_process):
+    # Small chunks, so that the sample is really spread over the processes: with 3 workers ingest
+    # reads in 2 (this process writes), extraction runs in 3.
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("dagster_project.extract.stage.CHUNK_PAGES", 2)
         mp.setattr("dagster_project.ingest.stage.CHUNK_FILES", 2)
-        pooled = run(tmp_path, "warehouse", Execution(executor="in_process", workers=2))
+        pooled = run(tmp_path, "warehouse", Execution(executor="in_process", workers=3))
     for name, frame in in_process.items():
         assert pooled[name].equals(frame), name
     assert step_processes() == {"process_batch": {os.getpid()}, "build_catalog": {os.getpid()}}
