@@ -146,8 +146,12 @@ def _content_json(content: PageContent) -> dict:
     out["body"] = a.body if a else None
     out["n_paragraphs"] = len(a.paragraphs) if a else 0
     out["related"] = [{"title": r.title, "url": r.url} for r in a.related] if a else []
+    out["authors"] = list(a.authors) if a else []
+    out["site_name"] = a.site_name if a else None
+    out["canonical_url"] = a.canonical_url if a else None
     out["headlines"] = [
-        {"position": h.position, "text": h.text, "url": h.url, "language": h.language} for h in content.headlines
+        {"position": h.position, "text": h.text, "url": h.url, "language": h.language, "section": h.section}
+        for h in content.headlines
     ]
     return out
 

@@ -47,6 +47,7 @@ class Headline:
     text: str
     url: str | None = None
     language: str | None = None
+    section: str | None = None  # the page section the headline is listed under, when shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,9 @@ class Article:
     url: str | None = None
     source_url: str | None = None
     language: str | None = None
+    authors: tuple[str, ...] = ()
+    site_name: str | None = None  # the site the page is on (an aggregator's own name, not its source's)
+    canonical_url: str | None = None  # as the page declares it (link rel=canonical, og:url)
 
     @property
     def body(self) -> str:

@@ -83,6 +83,7 @@ def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
                     "text": h.text,
                     "url": h.url,
                     "language": h.language,
+                    "section": h.section,
                 }
             )
         a = content.article
@@ -102,6 +103,9 @@ def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
                     "n_words": a.n_words,
                     "related": [{"title": r.title, "url": r.url} for r in a.related],
                     "extractor": a.extractor,
+                    "authors": list(a.authors),
+                    "site_name": a.site_name,
+                    "canonical_url": a.canonical_url,
                     "captured_at": page["captured_at"],
                 }
             )

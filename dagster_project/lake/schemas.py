@@ -105,7 +105,10 @@ _ARTICLE_FIELDS = (
     _c("n_paragraphs", pl.Int32(), "number of paragraphs in body", False),
     _c("n_words", pl.Int32(), "number of words (`\\w+` runs) in body", False),
     _c("related", RELATED, "related-article teasers in page order (title, url)", False),
-    _c("extractor", pl.String(), "what produced the record: `profile:<site>`, `generic:trafilatura`", False),
+    _c("extractor", pl.String(), "what produced the record: `profile:<site>`, `generic:lexbor`", False),
+    _c("authors", pl.List(pl.String()), "author names as the page gives them, in page order", False),
+    _c("site_name", pl.String(), "name of the site the page is on (an aggregator's own name)"),
+    _c("canonical_url", pl.String(), "the URL the page declares as canonical (link rel=canonical, og:url)"),
 )
 
 ARTICLE_SIGHTINGS = Table(
@@ -143,6 +146,7 @@ HEADLINES = Table(
         _c("text", pl.String(), "headline text", False),
         _c("url", pl.String(), "link target (absolute), when the snapshot has links"),
         _c("language", pl.String(), "ISO 639-1 code detected from the headline"),
+        _c("section", pl.String(), "page section the headline is listed under, when the page shows one"),
     ),
 )
 

@@ -40,7 +40,7 @@ def test_sample_holds_six_real_pages():
 def test_body_matches_ground_truth(rel, snapshot):
     content = extract(snapshot.text, snapshot.media_type, snapshot.url)
     article = content.article
-    assert article is not None and article.extractor == "generic:trafilatura"
+    assert article is not None and article.extractor == "generic:lexbor"
     score = score_page(article.body, _truth(rel, snapshot)["articleBody"])
     # A page-level floor, far below the average: it catches a broken extractor, not a weak page.
     assert score.tp >= 0.5, score
@@ -63,3 +63,24 @@ def test_known_metadata_of_a_real_page():
     assert article.published_at.isoformat() == "2019-11-19"
     assert article.language == "en"
     assert article.url == "https://www.sciencealert.com/we-finally-have-a-global-geological-map-of-saturn-s-moon-titan"
+
+
+def test_metadata_of_the_warc_pages():
+    by_url = {s.url: extract(s.text, s.media_type, s.url).article for r, s in REAL_PAGES if s.url}
+    kabar = by_url["https://kabarislamia.com/2015/10/27/sejarah-pecahnya-islam-jadi-sunni-dan-syiah/"]
+    assert kabar.published_at.isoformat() == "2015-10-27"
+    assert kabar.title == "Sejarah Pecahnya Islam jadi Sunni dan Syi’ah"
+    assert kabar.site_name == "Kabar tentang Dunia Islam"
+    albawaba = by_url[
+        "https://www.albawaba.com/news/sweden-drops-its-investigation-rape-allegation-against-julian-assange-1322369"
+    ]
+    assert albawaba.published_at.isoformat() == "2019-11-20"
+    assert albawaba.site_name == "Al Bawaba"
+    assert albawaba.authors == ("Al-Bawaba",)
+
+
+def test_a_page_without_a_date_gets_none_not_today():
+    snapshot = next(s for r, s in REAL_PAGES if r.startswith("pages/57b4dafd"))
+    article = extract(snapshot.text, snapshot.media_type, snapshot.url).article
+    assert article.published_at is None
+    assert article.title.startswith("Die elektronische Patientenakte (ePA)")

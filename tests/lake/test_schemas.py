@@ -51,6 +51,9 @@ def sighting(**overrides) -> dict:
         "n_words": 4,
         "related": [{"title": "Un autre article", "url": "https://www.aggregator.example/article/2"}],
         "extractor": "profile:ma_aggregator",
+        "authors": [],
+        "site_name": None,
+        "canonical_url": None,
         "captured_at": datetime(2026, 3, 14, 9, 0, tzinfo=UTC),
     }
     row.update(overrides)

@@ -43,6 +43,9 @@ def sightings(article_ids: list[str], snapshot_id: str = "b2998a2306db470f") -> 
                 if i == 0
                 else [],
                 "extractor": "profile:ma_aggregator",
+                "authors": [],
+                "site_name": None,
+                "canonical_url": None,
                 "captured_at": datetime(2026, 3, 14, 9, i, tzinfo=UTC),
             }
             for i, article_id in enumerate(article_ids)

@@ -1,0 +1,40 @@
+"""Any other news page: main text, metadata and headline links, on the Lexbor parser.
+
+Metadata and headline links are read first, from the whole page; then the elements that never
+hold article text are removed and the main content is chosen (see `content`).
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from dagster_project.extract.generic.cleaning import boilerplate
+from dagster_project.extract.generic.content import main_paragraphs
+from dagster_project.extract.generic.headlines import headline_links
+from dagster_project.extract.generic.metadata import read_metadata
+from dagster_project.extract.records import Article, PageContent
+
+EXTRACTOR = "generic:lexbor"
+
+
+def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageContent:
+    """Extract the article (if any) and headline links of `tree`, the parsed `html`; mutates `tree`."""
+    meta = read_metadata(tree, capture_url)
+    url = meta.canonical_url or capture_url
+    headlines = headline_links(tree, url, {meta.title, url, capture_url})
+    skipped = boilerplate(tree)
+    paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title)) if tree.body else ()
+    article = None
+    if paragraphs:
+        article = Article(
+            title=meta.title,
+            paragraphs=paragraphs,
+            extractor=EXTRACTOR,
+            outlet=meta.site_name,
+            published_at=meta.published_at,
+            url=url,
+            authors=meta.authors,
+            site_name=meta.site_name,
+            canonical_url=meta.canonical_url,
+        )
+    return PageContent(extractor=EXTRACTOR, article=article, headlines=headlines)

@@ -1,0 +1,223 @@
+"""Article metadata from what pages declare: JSON-LD, OpenGraph and other meta tags, then markup.
+
+Read before boilerplate removal (which drops `<head>` and scripts). Declared values come first
+because they are written for machines; visible markup (`<h1>`, `<time>`, bylines) fills the gaps.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from dagster_project.extract.dates import parse_date, parse_iso_date, parse_url_date
+from dagster_project.extract.html_links import is_web_url
+from dagster_project.extract.records import clean_text
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report|news", re.I)
+_PUBLISHED_META = (
+    'meta[property="article:published_time"]',
+    'meta[name="article:published_time"]',
+    'meta[property="og:published_time"]',
+    'meta[itemprop="datePublished"]',
+    'meta[name="pubdate"]',
+    'meta[name="publishdate"]',
+    'meta[name="publish-date"]',
+    'meta[name="parsely-pub-date"]',
+    'meta[name="sailthru.date"]',
+    'meta[name="dc.date.issued"]',
+    'meta[name="DC.date.issued"]',
+    'meta[name="dcterms.created"]',
+    'meta[name="date"]',
+)
+# Elements whose visible text states the publication date, judged by their class or id.
+_DATE_HOLDERS = (
+    '[class*="date"], [id*="date"], [class*="publish"], [class*="posted"], [class*="byline"], '
+    '[class*="time"], [class*="meta"]'
+)
+_AUTHOR_META = ('meta[name="author"]', 'meta[property="article:author"]', 'meta[name="parsely-author"]')
+_AUTHOR_MARKUP = (
+    '[rel="author"], [itemprop="author"] [itemprop="name"], [class*="author-name"], [class*="byline__name"]'
+)
+_BY = re.compile(r"^(?:by|par|por|de|بقلم|كتب)\s+", re.I)
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str | None = None
+    published_at: date | None = None
+    authors: tuple[str, ...] = ()
+    site_name: str | None = None
+    canonical_url: str | None = None
+    language: str | None = None  # declared by `<html lang>`, a hint for reading dates
+    description: str | None = None
+
+
+def read_metadata(tree: LexborHTMLParser, capture_url: str | None) -> Metadata:
+    ld = _json_ld_article(tree)
+    meta = _meta_values(tree)
+    language = _declared_language(tree, meta)
+    site_name = _first(meta.get("og:site_name"), _name_of(ld.get("publisher")), meta.get("application-name"))
+    canonical = _canonical(tree, capture_url)
+    return Metadata(
+        title=_title(tree, ld, meta, site_name),
+        published_at=_published(tree, ld, language, canonical or capture_url),
+        authors=_authors(tree, ld),
+        site_name=site_name,
+        canonical_url=canonical,
+        language=language,
+        description=_first(meta.get("og:description"), meta.get("description")),
+    )
+
+
+def _first(*values: str | None) -> str | None:
+    for value in values:
+        # Declared values are often still entity-encoded (`&#8216;`).
+        text = clean_text(html.unescape(value)) if isinstance(value, str) else ""
+        if text:
+            return text
+    return None
+
+
+def _meta_values(tree: LexborHTMLParser) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+        if key and key not in values:
+            values[key] = attrs.get("content") or ""
+    return values
+
+
+def _json_ld_objects(tree: LexborHTMLParser) -> Iterator[dict]:
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text(deep=True) or "null", strict=False)
+        except ValueError:
+            continue  # broken JSON-LD is common; the meta tags still speak
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity", "mainEntityOfPage"))
+
+
+def _json_ld_article(tree: LexborHTMLParser) -> dict:
+    """The page's article object in JSON-LD (NewsArticle, BlogPosting, ...), else {}."""
+    fallback: dict = {}
+    for item in _json_ld_objects(tree):
+        kind = item.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+            return item
+        if not fallback and ("datePublished" in item or "headline" in item):
+            fallback = item
+    return fallback
+
+
+def _name_of(value: object) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, str) else None
+
+
+def _declared_language(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
+    html = tree.css_first("html")
+    code = (html.attributes.get("lang") if html else None) or meta.get("og:locale") or meta.get("content-language")
+    code = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def _canonical(tree: LexborHTMLParser, capture_url: str | None) -> str | None:
+    for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(selector)
+        value = (node.attributes.get(attribute) or "").strip() if node else ""
+        resolved = urljoin(capture_url or "", value) if value else None
+        if is_web_url(resolved):
+            return resolved
+    return None
+
+
+def _title(tree: LexborHTMLParser, ld: dict, meta: dict[str, str], site_name: str | None) -> str | None:
+    h1 = tree.css_first("h1")
+    h1_text = clean_text(h1.text()) if h1 else ""
+    declared = _first(ld.get("headline") if isinstance(ld.get("headline"), str) else None, meta.get("og:title"))
+    if declared and h1_text and h1_text.casefold() in declared.casefold():
+        return h1_text  # the declared title often carries the site's name; the h1 is the bare one
+    if declared:
+        return _without_site_name(declared, site_name)
+    if h1_text:
+        return h1_text
+    title = tree.css_first("title")
+    return _without_site_name(clean_text(title.text()), site_name) if title else None
+
+
+def _without_site_name(title: str, site_name: str | None) -> str | None:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1 and site_name and site_name.casefold() in parts[-1].casefold():
+        title = title[: title.rfind(parts[-1])].rstrip(" |–—·•:-")
+    return title or None
+
+
+def _published(tree: LexborHTMLParser, ld: dict, language: str | None, url: str | None) -> date | None:
+    in_url = parse_url_date(urlsplit(url).path if url else None)
+    declared = _declared_date(tree, ld, language)
+    if declared and in_url and (declared - in_url).days == 1:
+        # Stamps are often in UTC: an evening story in the Americas is stamped the next day, while
+        # the URL carries the publisher's own calendar day.
+        return in_url
+    if declared or in_url:
+        return declared or in_url
+    body = tree.body
+    for node in body.css(_DATE_HOLDERS) if body else ():
+        text = node.text(deep=True)
+        if 6 <= len(text) <= 200 and (found := parse_date(text, language)):
+            return found
+    return None
+
+
+def _declared_date(tree: LexborHTMLParser, ld: dict, language: str | None) -> date | None:
+    found = parse_iso_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
+    if found:
+        return found
+    for selector in _PUBLISHED_META:
+        node = tree.css_first(selector)
+        value = node.attributes.get("content") if node else None
+        if found := parse_iso_date(value) or parse_date(value, language):
+            return found
+    for node in tree.css("time[datetime]"):
+        if found := parse_iso_date(node.attributes.get("datetime")):
+            return found
+    return None
+
+
+def _authors(tree: LexborHTMLParser, ld: dict) -> tuple[str, ...]:
+    names: list[str] = []
+    declared = ld.get("author")
+    for item in declared if isinstance(declared, list) else [declared]:
+        name = _name_of(item)
+        if name:
+            names.append(name)
+    if not names:
+        for selector in _AUTHOR_META:
+            node = tree.css_first(selector)
+            value = (node.attributes.get("content") or "") if node else ""
+            if value and not is_web_url(value.strip()):
+                names.extend(re.split(r"\s*(?:,|\band\b|\bet\b|\by\b|&)\s*", value))
+                break
+    if not names and tree.body:
+        names.extend(n.text(deep=True) for n in tree.body.css(_AUTHOR_MARKUP)[:3])
+    cleaned = (_BY.sub("", clean_text(n)) for n in names)
+    return tuple(dict.fromkeys(n for n in cleaned if n and len(n) <= 80 and not is_web_url(n)))
