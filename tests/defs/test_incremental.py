@@ -106,7 +106,9 @@ def test_a_rematerialised_batch_rebuilds_articles_from_sightings(tmp_path):
 
 
 def sighting(article: str, snapshot: str, hour: int | None, url: str | None = None, title: str = "t") -> dict:
-    return {
+    # Columns not set here are empty: a list column gets [], any other null.
+    empty = {c.name: [] if isinstance(c.dtype, pl.List) else None for c in ARTICLE_SIGHTINGS.columns}
+    return empty | {
         "article_id": article,
         "snapshot_id": snapshot,
         "url": url,
