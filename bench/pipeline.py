@@ -8,8 +8,9 @@ timed. For each size N the corpus has N + 1% snapshots in capture order: the fir
 initial folder, the rest "today's" files. Each measurement is one child process running the
 pipeline through Dagster (`run_pipeline`, in-process executor) on a fresh warehouse:
 
-- full run with each worker count: wall time, seconds and snapshots/s of each Dagster step
-  (ingest, extract, articles, entities), peak memory of the process tree;
+- full run with each worker count: wall time, seconds and snapshot files/s of each Dagster step
+  (ingest, extract, articles, entities), the pages they held (files less broken ones and repeated
+  payloads, quarantined as duplicates), peak memory of the process tree;
 - with the largest worker count, the 1% increment added afterwards: its wall time against the
   full run's (the named peer of that ratio);
 - `--extract-size`: the extraction stages alone (the `process_batch` job: ingest + extract) on a
@@ -194,10 +195,19 @@ def _collect(*procs: subprocess.Popen) -> dict:
     }
 
 
-def report(label: str, n: int, m: dict) -> None:
+def pages_in(warehouse: Path) -> int:
+    """Pages the runs extracted (snapshot files less unreadable ones and repeated payloads)."""
+    from dagster_project.lake import store
+    from dagster_project.lake.schemas import PAGES
+
+    return store.scan(warehouse, PAGES).select("snapshot_id").collect().height
+
+
+def report(label: str, n: int, m: dict, pages: int | None = None) -> None:
     stages = "  ".join(f"{k} {v:6.1f}s {n / v:7.0f}/s" for k, v in m["steps"].items() if v > 0)
+    distinct = f" ({pages} pages)" if pages is not None else ""
     print(
-        f"{label:<34} {n:>7} snapshots  wall {m['wall']:7.1f}s ({n / m['wall']:6.0f}/s)  {stages}  "
+        f"{label:<34} {n:>7} snapshots{distinct}  wall {m['wall']:7.1f}s ({n / m['wall']:6.0f}/s)  {stages}  "
         f"peak tree {m['peak_tree_mb']:6.0f} MB  largest process {m['max_process_mb']:6.0f} MB  "
         f"load {m['load']:.1f}",
         flush=True,
@@ -236,7 +246,7 @@ def main() -> None:
             shutil.rmtree(run_dir, ignore_errors=True)
             raw = link(base, run_dir / "raw")
             full[w] = measure("full", raw, run_dir / "warehouse", w)
-            report(f"full run, {w} worker(s)", n, full[w])
+            report(f"full run, {w} worker(s)", n, full[w], pages_in(run_dir / "warehouse"))
         if 1 in full and most > 1:
             print(
                 f"{'':<34} {most} workers vs 1, end to end: {full[1]['wall'] / full[most]['wall']:.2f}x; "
@@ -258,7 +268,7 @@ def main() -> None:
         run_dir = work / f"extract-{n}-w{most}"
         shutil.rmtree(run_dir, ignore_errors=True)
         m = measure("batch", link(files, run_dir / "raw"), run_dir / "warehouse", most)
-        report(f"ingest + extract only, {most} worker(s)", n, m)
+        report(f"ingest + extract only, {most} worker(s)", n, m, pages_in(run_dir / "warehouse"))
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
