@@ -3,9 +3,9 @@
     python bench/pipeline.py [--sizes 1000 10000] [--extract-size 100000] [--workers 1 2]
                              [--work-dir /tmp/news-lake-bench] [--increment 0.01] [--partitions]
 
-Corpora come from bench/generate.py (SYNTHETIC aggregator snapshots, seed 1); generation is not
-timed. For each size N the corpus has N + 1% snapshots in capture order: the first N are the
-initial folder, the rest "today's" files. Each measurement is one child process running the
+Corpora come from bench/generate.py (SYNTHETIC aggregator snapshots, seed 1, one week per 1,000
+snapshots); generation is not timed. For each size N the corpus has N + 1% snapshots in capture
+order: the first N are the initial folder, the rest "today's" files. Each measurement is one child process running the
 pipeline through Dagster (`run_pipeline`, in-process executor) on a fresh warehouse:
 
 - full run with each worker count: wall time, seconds and snapshot files/s of each Dagster step
@@ -104,12 +104,19 @@ def step_seconds(settings, before: set[str]) -> dict[str, float]:
 # ---------------------------------------------------------------- parent side: corpora, runs, report
 
 
+# A constant crawl cadence (1,000 snapshots a week, one every ~10 minutes) whatever the size: a
+# bigger corpus is a longer crawl, not the same week sampled more densely (where most snapshots
+# would repeat the previous payload and be set aside as duplicates).
+DAYS_PER_1000 = 7.0
+
+
 def generate(work: Path, n: int) -> Path:
-    corpus = work / f"corpus-{n}"
+    days = DAYS_PER_1000 * n / 1000
+    corpus = work / f"corpus-{n}-{days:g}d"
     if not (corpus / ".synthetic-manifest.json").exists():
         shutil.rmtree(corpus, ignore_errors=True)
         subprocess.run(
-            [sys.executable, str(GENERATE), str(corpus), "--snapshots", str(n), "--seed", "1"],
+            [sys.executable, str(GENERATE), str(corpus), "--snapshots", str(n), "--seed", "1", "--days", f"{days:g}"],
             check=True,
             stdout=subprocess.DEVNULL,
         )
