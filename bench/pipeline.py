@@ -5,8 +5,9 @@
 
 Corpora come from bench/generate.py (SYNTHETIC aggregator snapshots, seed 1, one week per 1,000
 snapshots); generation is not timed. For each size N the corpus has N + 1% snapshots in capture
-order: the first N are the initial folder, the rest "today's" files. Each measurement is one child process running the
-pipeline through Dagster (`run_pipeline`, in-process executor) on a fresh warehouse:
+order: the first N are the initial folder, the rest "today's" files. Each measurement is one child
+process running the pipeline through Dagster (`run_pipeline`, in-process executor) on a fresh
+warehouse:
 
 - full run with each worker count: wall time, seconds and snapshot files/s of each Dagster step
   (ingest, extract, articles, entities), the pages they held (files less broken ones and repeated
