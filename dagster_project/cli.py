@@ -1,6 +1,6 @@
 """Command line: `run` the pipeline through Dagster, `extract` single files, print the `schema`.
 
-python -m dagster_project run [--raw-dir DIR] [--warehouse-dir DIR] [--reports]
+python -m dagster_project run [--raw-dir DIR] [--warehouse-dir DIR] [--reports] [--executor NAME] [--workers N]
 python -m dagster_project extract PATH [PATH ...]
 python -m dagster_project schema
 """
@@ -35,13 +35,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="then execute the notebooks and write HTML reports (to reports/ beside the warehouse)",
     )
+    run_cmd.add_argument(
+        "--executor",
+        choices=("in_process", "multiprocess", "dask"),
+        help="how Dagster runs the steps (env NEWS_EXECUTOR, default in_process)",
+    )
+    run_cmd.add_argument(
+        "--workers",
+        type=int,
+        help="processes per stage, or Dask workers of a local cluster (env NEWS_WORKERS, default: every core)",
+    )
+    run_cmd.add_argument(
+        "--dask-address", help="scheduler of a running Dask cluster, e.g. tcp://host:8786 (env NEWS_DASK_ADDRESS)"
+    )
     extract_cmd = commands.add_parser("extract", help="print one JSON object per snapshot found in PATHs")
     extract_cmd.add_argument("paths", nargs="+", metavar="PATH", help="snapshot files or folders of them")
     commands.add_parser("schema", help="print the column reference of every table (Markdown)")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
-            return run(Settings.resolve(args.raw_dir, args.warehouse_dir), reports=args.reports)
+            return run(
+                Settings.resolve(args.raw_dir, args.warehouse_dir),
+                args.executor,
+                args.workers,
+                args.dask_address,
+                reports=args.reports,
+            )
         if args.command == "extract":
             return extract(args.paths)
         from dagster_project.lake.schemas import markdown_reference
@@ -64,13 +83,23 @@ def _check_raw_dir(raw_dir: Path) -> None:
         raise UsageError(f"raw folder {raw_dir} holds no snapshot files (.html, .html.gz, .txt, .warc, .warc.gz)")
 
 
-def run(settings: Settings, reports: bool = False) -> int:
+def run(
+    settings: Settings,
+    executor: str | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    *,
+    reports: bool = False,
+) -> int:
     """Register new files as a batch, then materialise every pending batch and the catalogue, in Dagster."""
     _check_raw_dir(settings.raw_dir)
-    from dagster_project.defs.launch import run_pipeline
+    if workers is not None and workers < 0:
+        raise UsageError("--workers must be 0 (every core) or more")
+    from dagster_project.defs.launch import Execution, run_pipeline
     from dagster_project.lake.summary import summary
 
-    outcome = run_pipeline(settings, log=lambda line: print(line, file=sys.stderr))
+    execution = Execution.resolve(executor, workers, dask_address)
+    outcome = run_pipeline(settings, log=lambda line: print(line, file=sys.stderr), execution=execution)
     print(summary(settings.warehouse_dir, ignored=outcome.ignored))
     if reports and outcome.success:
         return _run_reports(settings)

@@ -115,3 +115,21 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^```\n(python3 -m venv .+)\n```$", readme, re.MULTILINE)
     assert len(commands) == 2
     assert commands[1] in ci
+
+
+def test_run_on_dagsters_multiprocess_executor(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED, RECONSTRUCTION)
+    args = ("run", "--raw-dir", str(raw), "--warehouse-dir", str(tmp_path / "wh"))
+    done = cli(*args, "--executor", "multiprocess", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    assert (rows(done.stdout, "snapshots"), rows(done.stdout, "headlines"), rows(done.stdout, "articles")) == (2, 96, 1)
+
+
+def test_run_rejects_a_negative_worker_count_and_an_unknown_executor(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED)
+    args = ("run", "--raw-dir", str(raw), "--warehouse-dir", str(tmp_path / "wh"))
+    negative = cli(*args, "--workers", "-1")
+    assert negative.returncode == 2 and "--workers" in negative.stderr
+    unknown = cli(*args, "--executor", "spark")
+    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+    assert not (tmp_path / "wh" / "snapshots").exists()

@@ -1,12 +1,15 @@
 """Extraction assets: `pages` -> `article_sightings` and `headlines` per batch; `articles` overall."""
 
 import dagster as dg
+import polars as pl
 
 from dagster_project.defs.partitions import batches
 from dagster_project.defs.reporting import check_specs, materialization, progress_logger, quarantine_metadata
-from dagster_project.defs.resources import LakeResource
-from dagster_project.extract.stage import consolidate_articles, extract_pages
-from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, PAGES, QUARANTINE
+from dagster_project.defs.resources import LakeResource, Workers
+from dagster_project.defs.stored import stored_materialization
+from dagster_project.extract.stage import CHUNK_PAGES, iter_extract, update_articles
+from dagster_project.lake import store
+from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, PAGES, QUARANTINE, empty
 
 
 @dg.multi_asset(
@@ -23,23 +26,43 @@ from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES,
     partitions_def=batches,
     check_specs=[*check_specs(ARTICLE_SIGHTINGS), *check_specs(HEADLINES)],
 )
-def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource):
-    """Parse every page of the batch with its site profile, or generically."""
+def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers: Workers):
+    """Parse every page of the batch with its site profile, or generically, a chunk at a time."""
     key = context.partition_key
-    pages = lake.read(PAGES, batch=key)
-    result = extract_pages(pages, progress=progress_logger(context, "pages extracted"))
-    lake.write(QUARANTINE, result.quarantine, stage="extract", batch=key)
-    sightings_path = lake.write(ARTICLE_SIGHTINGS, result.sightings, batch=key)
-    headlines_path = lake.write(HEADLINES, result.headlines, batch=key)
-    extractors = result.sightings.group_by("extractor").len()
-    yield materialization(
+    partition = {"batch": key}
+    n_pages = store.count_rows(lake.warehouse, PAGES, partition)
+    n_workers = workers.count(n_pages, CHUNK_PAGES)
+    context.log.info(f"batch {key}: {n_pages} pages, {n_workers} process(es)")
+    quarantine, extractors = [empty(QUARANTINE)], []
+    with (
+        store.PartitionWriter(lake.warehouse, ARTICLE_SIGHTINGS, partition) as sightings,
+        store.PartitionWriter(lake.warehouse, HEADLINES, partition) as headlines,
+    ):
+        for part in iter_extract(
+            store.iter_partition(lake.warehouse, PAGES, partition, rows=CHUNK_PAGES),
+            workers=n_workers,
+            total=n_pages,
+            progress=progress_logger(context, "pages extracted"),
+        ):
+            sightings.append(part.sightings)
+            headlines.append(part.headlines)
+            quarantine.append(part.quarantine)
+            extractors.append(part.sightings.group_by("extractor").len())
+        quarantine_rows = pl.concat(quarantine)
+        lake.write(QUARANTINE, quarantine_rows, stage="extract", batch=key)
+        sightings_path = sightings.commit()
+        # Headlines last: their partition marks the batch as done (see launch.pending_batches).
+        headlines_path = headlines.commit()
+    counts = pl.concat([pl.DataFrame(schema={"extractor": pl.String, "len": pl.UInt32}), *extractors])
+    counts = counts.group_by("extractor").agg(pl.col("len").sum()).sort("extractor")
+    yield stored_materialization(
         ARTICLE_SIGHTINGS,
-        result.sightings.drop("body"),
         sightings_path,
-        extractors=dg.MetadataValue.json({e: n for e, n in extractors.iter_rows()}),
-        **quarantine_metadata(result.quarantine),
+        hide=("body",),
+        extractors=dg.MetadataValue.json({e: n for e, n in counts.iter_rows()}),
+        **quarantine_metadata(quarantine_rows),
     )
-    yield materialization(HEADLINES, result.headlines, headlines_path)
+    yield stored_materialization(HEADLINES, headlines_path)
 
 
 @dg.asset(
@@ -50,8 +73,23 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource):
     automation_condition=dg.AutomationCondition.eager(),
     check_specs=check_specs(ARTICLES, non_empty=True),
 )
-def articles(lake: LakeResource) -> dg.MaterializeResult:
-    """Deduplicate sightings across all batches: one row per article."""
-    frame = consolidate_articles(lake.scan(ARTICLE_SIGHTINGS).drop("batch"))
-    path = lake.write(ARTICLES, frame)
-    return materialization(ARTICLES, frame.drop("body"), path, non_empty=True)
+def articles(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    """Deduplicate sightings across batches: one row per article, folding in new batches only."""
+    update = update_articles(lake.warehouse)
+    if update.rebuilt:
+        context.log.info(f"articles rebuilt from all {len(update.read)} sightings partitions")
+    else:
+        context.log.info(f"articles: folded in {len(update.read)} new sightings partition(s) {update.read}")
+    path = (
+        store.write(lake.warehouse, ARTICLES, update.articles, metadata=update.metadata)
+        if update.changed
+        else store.partition_dir(lake.warehouse, ARTICLES) / store.PART_FILE
+    )
+    return materialization(
+        ARTICLES,
+        update.articles.drop("body"),
+        path,
+        non_empty=True,
+        batches_read=dg.MetadataValue.json(update.read),
+        rebuilt=update.rebuilt,
+    )

@@ -10,10 +10,34 @@ from dagster_project.defs.partitions import batches
 from dagster_project.ingest.batches import list_batches, register_new_files
 from dagster_project.lake import store
 from dagster_project.lake.schemas import HEADLINES
+from dagster_project.parallel import WORKERS_ENV
 from dagster_project.settings import Settings
 
 # Dagster's console logger at INFO: progress and warnings, without every step event.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How runs execute: `in_process` (one process, the default), or through a Dagster executor
+    (`multiprocess`, `dask`); `workers` processes per stage (0: every core)."""
+
+    executor: str = "in_process"
+    workers: int = 0
+    dask_address: str | None = None
+
+    @classmethod
+    def resolve(
+        cls, executor: str | None = None, workers: int | None = None, dask_address: str | None = None
+    ) -> "Execution":
+        """Command-line values first, then env NEWS_EXECUTOR, NEWS_WORKERS, NEWS_DASK_ADDRESS."""
+        from dagster_project.definitions import DASK_ADDRESS_ENV, EXECUTOR_ENV
+
+        return cls(
+            executor=executor or os.environ.get(EXECUTOR_ENV) or "in_process",
+            workers=workers if workers is not None else int(os.environ.get(WORKERS_ENV) or 0),
+            dask_address=dask_address or os.environ.get(DASK_ADDRESS_ENV),
+        )
 
 
 @dataclass
@@ -48,10 +72,40 @@ def pending_batches(settings: Settings) -> list[str]:
     ]
 
 
-def run_pipeline(settings: Settings, log: Callable[[str], None] = print) -> Outcome:
+def execute(
+    settings: Settings,
+    execution: Execution,
+    instance: dg.DagsterInstance,
+    job: str,
+    partition_key: str | None = None,
+) -> dg.ExecuteInProcessResult | dg.JobExecutionResult:
+    """One run of `job`, in this process or through the chosen executor; errors are in the result."""
     from dagster_project.definitions import build_definitions
 
-    defs = build_definitions(settings)
+    executor = None if execution.executor == "in_process" else execution.executor
+    options = {"executor": executor, "workers": execution.workers, "dask_address": execution.dask_address}
+    if executor is None:
+        job_def = build_definitions(settings, **options).resolve_job_def(job)
+        return job_def.execute_in_process(
+            partition_key=partition_key, instance=instance, raise_on_error=False, run_config=QUIET
+        )
+    # Another executor runs steps in other processes (or machines): they rebuild the job from these arguments.
+    recon = dg.build_reconstructable_job(
+        "dagster_project.definitions",
+        "job_for",
+        reconstructable_kwargs={
+            "job": job,
+            "raw_dir": str(settings.raw_dir),
+            "warehouse_dir": str(settings.warehouse_dir),
+            **options,
+        },
+    )
+    tags = {"dagster/partition": partition_key} if partition_key else None
+    return dg.execute_job(recon, instance, run_config=QUIET, tags=tags, raise_on_error=False)
+
+
+def run_pipeline(settings: Settings, log: Callable[[str], None] = print, execution: Execution | None = None) -> Outcome:
+    execution = execution or Execution.resolve()
     outcome = Outcome()
     new, found = register_new_files(settings.raw_dir, settings.warehouse_dir)
     outcome.ignored = found.ignored
@@ -67,17 +121,13 @@ def run_pipeline(settings: Settings, log: Callable[[str], None] = print) -> Outc
             instance.add_dynamic_partitions(batches.name, unknown)
         for key in pending_batches(settings):
             log(f"processing batch {key}")
-            result = defs.resolve_job_def("process_batch").execute_in_process(
-                partition_key=key, instance=instance, raise_on_error=False, run_config=QUIET
-            )
+            result = execute(settings, execution, instance, "process_batch", partition_key=key)
             (outcome.batches_run if result.success else outcome.failed).append(key)
         if outcome.failed:
             log(f"batches failed: {', '.join(outcome.failed)}; the catalogue was not rebuilt")
             return outcome
         log("building the article catalogue and entities")
-        result = defs.resolve_job_def("build_catalog").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=QUIET
-        )
+        result = execute(settings, execution, instance, "build_catalog")
         if not result.success:
             outcome.failed.append("build_catalog")
     return outcome

@@ -10,6 +10,7 @@ import polars as pl
 from dagster_project.lake import store
 from dagster_project.lake.schemas import Table
 from dagster_project.nlp.entities import EntityRecognizer
+from dagster_project.parallel import resolve_workers
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -52,3 +53,14 @@ def _recognizer(batch_size: int) -> EntityRecognizer:
     if batch_size not in _CACHE:
         _CACHE[batch_size] = EntityRecognizer(batch_size=batch_size)
     return _CACHE[batch_size]
+
+
+class Workers(dg.ConfigurableResource):
+    """Processes the ingest and extract stages spread a batch over: 0 means env NEWS_WORKERS, else
+    every core. Inside a Dask worker (a daemonic process) the stages run in that process alone."""
+
+    processes: int = 0
+
+    def count(self, n_items: int, chunk: int) -> int:
+        """Processes worth starting for `n_items` handed out `chunk` at a time (1 means in process)."""
+        return max(1, min(resolve_workers(self.processes), -(-n_items // chunk)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -11,10 +12,12 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 DEFAULT_LANGUAGES = ("fr", "es", "en", "ar", "de", "it", "pt", "nl", "id", "ru")
 
 # Headlines come back snapshot after snapshot while they stay in a ticker: short texts are
-# remembered. Longer ones (bodies) are not worth the memory.
+# remembered. So are longer ones (a featured article recurs in many snapshots), by a digest
+# rather than the text itself, to keep the memory small.
 _SHORT = 300
 _CACHE_MAX = 200_000
 _CACHE: dict[tuple[str, tuple[str, ...]], str | None] = {}
+_LONG: dict[tuple[bytes, tuple[str, ...]], str | None] = {}
 
 
 @lru_cache(maxsize=4)
@@ -36,7 +39,13 @@ def detect(text: str | None, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> 
     if not _has_letters(text):
         return None
     if len(text) > _SHORT:
-        return _code(_detector(languages).detect_language_of(text[:3000]))
+        sample = text[:3000]
+        key = (hashlib.blake2b(sample.encode(), digest_size=16).digest(), languages)
+        if key not in _LONG:
+            if len(_LONG) >= _CACHE_MAX:
+                _LONG.clear()
+            _LONG[key] = _code(_detector(languages).detect_language_of(sample))
+        return _LONG[key]
     return detect_many([text], languages)[0]
 
 
@@ -56,3 +65,4 @@ def detect_many(texts: list[str], languages: tuple[str, ...] = DEFAULT_LANGUAGES
 
 def clear_cache() -> None:
     _CACHE.clear()
+    _LONG.clear()

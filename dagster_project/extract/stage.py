@@ -1,15 +1,26 @@
-"""The extract stage over one batch: `pages` -> `article_sightings`, `headlines`, quarantine rows."""
+"""The extract stage over one batch: `pages` -> `article_sightings`, `headlines`, quarantine rows;
+and the cross-batch `articles` table, kept up to date by folding in new batches only.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
 from dagster_project.extract.dispatch import extract
 from dagster_project.extract.records import ExtractionError
-from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, QUARANTINE, conform
+from dagster_project.lake import store
+from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, QUARANTINE, conform, empty
+from dagster_project.parallel import ordered_map
 from dagster_project.progress import Progress
+
+# Pages per piece of work handed to a process: large enough to amortise the hand-over, small
+# enough that a few pieces in flight stay far below the memory of a batch.
+CHUNK_PAGES = 250
 
 
 @dataclass
@@ -17,15 +28,44 @@ class ExtractResult:
     sightings: pl.DataFrame
     headlines: pl.DataFrame
     quarantine: pl.DataFrame
+    n_pages: int = 0
 
 
 def extract_pages(pages: pl.DataFrame, *, progress: Progress | None = None) -> ExtractResult:
     """Extract every page of a batch; a page that fails becomes a quarantine row."""
+    parts = list(iter_extract([pages], progress=progress, total=pages.height))
+    return ExtractResult(
+        sightings=pl.concat([empty(ARTICLE_SIGHTINGS), *(p.sightings for p in parts)]),
+        headlines=pl.concat([empty(HEADLINES), *(p.headlines for p in parts)]),
+        quarantine=pl.concat([empty(QUARANTINE), *(p.quarantine for p in parts)]),
+    )
+
+
+def iter_extract(
+    page_chunks: Iterable[pl.DataFrame],
+    *,
+    workers: int = 1,
+    total: int | None = None,
+    progress: Progress | None = None,
+) -> Iterator[ExtractResult]:
+    """Extract pages arriving in chunks, over `workers` processes; one result per chunk, in order.
+
+    Each process keeps its own cache of headline languages, which lives as long as the pool
+    (the whole batch), so a ticker headline is identified at most once per process.
+    """
+    done = 0
+    for result in ordered_map(_extract_chunk, page_chunks, workers):
+        done += result.n_pages
+        if progress and total:
+            progress(done, total)
+        yield result
+
+
+def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
     sightings: list[dict] = []
     headlines: list[dict] = []
     quarantine: list[dict] = []
-    total = pages.height
-    for done, page in enumerate(pages.iter_rows(named=True), start=1):
+    for page in pages.iter_rows(named=True):
         try:
             content = extract(page["text"], page["media_type"], page["url"])
         except ExtractionError as exc:
@@ -69,12 +109,11 @@ def extract_pages(pages: pl.DataFrame, *, progress: Progress | None = None) -> E
                     "captured_at": page["captured_at"],
                 }
             )
-        if progress:
-            progress(done, total)
     return ExtractResult(
         sightings=conform(ARTICLE_SIGHTINGS, pl.DataFrame(sightings, schema=ARTICLE_SIGHTINGS.schema)),
         headlines=conform(HEADLINES, pl.DataFrame(headlines, schema=HEADLINES.schema)),
         quarantine=conform(QUARANTINE, pl.DataFrame(quarantine, schema=QUARANTINE.schema)),
+        n_pages=pages.height,
     )
 
 
@@ -82,14 +121,32 @@ def _quarantine(page: dict, reason: str, detail: str) -> dict:
     return {"path": page["path"], "snapshot_id": page["snapshot_id"], "reason": reason, "detail": detail}
 
 
-def consolidate_articles(sightings: pl.LazyFrame) -> pl.DataFrame:
-    """One row per article: fields of its earliest sighting, URLs from any sighting, seen range.
+# Key of the articles file's metadata listing the sightings partitions it was built from.
+COVERS_KEY = "news_lake.covers"
 
-    The earliest sighting is kept (not the latest) so that a row does not change when later
-    batches see the article again; ties break on snapshot_id for determinism.
+
+def consolidate_articles(sightings: pl.LazyFrame) -> pl.DataFrame:
+    """One row per article from sightings (with their `batch` column, or all as one batch).
+
+    Fields come from the earliest sighting (by capture time, then snapshot id): a row does not
+    change when later batches see the article again. `url` and `source_url` come from the first
+    sighting that has them, batch by batch. Built as per-batch aggregates folded together, the
+    same operation `fold_articles` applies to new batches, so both give identical tables.
     """
+    if "batch" not in sightings.collect_schema().names():
+        sightings = sightings.with_columns(batch=pl.lit(""))
+    return _combine(_per_batch(sightings))
+
+
+def fold_articles(previous: pl.DataFrame, new_sightings: pl.LazyFrame) -> pl.DataFrame:
+    """`previous` articles updated with sightings of batches that all come after those it covers."""
+    earlier = previous.lazy().with_columns(batch=pl.lit(""))  # sorts before any batch key
+    return _combine(pl.concat([earlier, _per_batch(new_sightings)], how="diagonal_relaxed"))
+
+
+def _per_batch(sightings: pl.LazyFrame) -> pl.LazyFrame:
     ordered = sightings.sort("captured_at", "snapshot_id", nulls_last=True)
-    per_article = ordered.group_by("article_id").agg(
+    return ordered.group_by("batch", "article_id").agg(
         pl.all().exclude("captured_at", "url", "source_url").first(),
         pl.col("url").drop_nulls().first(),
         pl.col("source_url").drop_nulls().first(),
@@ -97,4 +154,85 @@ def consolidate_articles(sightings: pl.LazyFrame) -> pl.DataFrame:
         pl.col("captured_at").max().alias("last_seen"),
         pl.col("snapshot_id").n_unique().cast(pl.Int32).alias("n_snapshots"),
     )
-    return conform(ARTICLES, per_article.sort("first_seen", "article_id", nulls_last=True).collect())
+
+
+def _combine(aggregates: pl.LazyFrame) -> pl.DataFrame:
+    """Fold per-batch article aggregates: earliest row wins, URLs in batch order, counts add up."""
+    seen = ("url", "source_url", "first_seen", "last_seen", "n_snapshots", "batch")
+    earliest = (
+        aggregates.sort("first_seen", "snapshot_id", nulls_last=True)
+        .group_by("article_id")
+        .agg(pl.all().exclude(*seen).first())
+    )
+    spans = (
+        aggregates.sort("batch")
+        .group_by("article_id")
+        .agg(
+            pl.col("url").drop_nulls().first(),
+            pl.col("source_url").drop_nulls().first(),
+            pl.col("first_seen").min(),
+            pl.col("last_seen").max(),
+            pl.col("n_snapshots").sum().cast(pl.Int32),
+        )
+    )
+    frame = earliest.join(spans, on="article_id").sort("first_seen", "article_id", nulls_last=True)
+    return conform(ARTICLES, frame.collect())
+
+
+@dataclass
+class ArticlesUpdate:
+    articles: pl.DataFrame
+    covers: dict[str, str]  # sightings partition -> fingerprint of the file the table was built from
+    read: list[str] = field(default_factory=list)  # partitions whose sightings this update read
+    rebuilt: bool = False  # True when every partition was read again
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.read) or self.rebuilt
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return {COVERS_KEY: json.dumps(self.covers, sort_keys=True)}
+
+
+def update_articles(warehouse: Path) -> ArticlesUpdate:
+    """The articles table after the sightings partitions written since it was last built.
+
+    Reads only the new partitions when the table covers all older ones unchanged. A partition
+    rewritten since, removed, or older than the newest covered one means a rebuild from every
+    sightings partition (Parquet, never the raw pages).
+    """
+    current = {
+        key: store.fingerprint(warehouse, ARTICLE_SIGHTINGS, {"batch": key})
+        for key in store.partitions(warehouse, ARTICLE_SIGHTINGS)
+    }
+    covered = covered_partitions(warehouse)
+    new = sorted(set(current) - set(covered or {}))
+    incremental = (
+        covered is not None
+        and all(current.get(key) == fp for key, fp in covered.items())
+        and (not covered or not new or min(new) > max(covered))
+    )
+    if incremental and not new:
+        return ArticlesUpdate(store.read_partition(warehouse, ARTICLES), dict(current))
+    if incremental:
+        previous = store.read_partition(warehouse, ARTICLES)
+        sightings = pl.concat(
+            [
+                store.read_partition(warehouse, ARTICLE_SIGHTINGS, {"batch": key}).with_columns(batch=pl.lit(key))
+                for key in new
+            ]
+        )
+        return ArticlesUpdate(fold_articles(previous, sightings.lazy()), dict(current), read=new)
+    return ArticlesUpdate(
+        consolidate_articles(store.scan(warehouse, ARTICLE_SIGHTINGS)),
+        dict(current),
+        read=sorted(current),
+        rebuilt=True,
+    )
+
+
+def covered_partitions(warehouse: Path) -> dict[str, str] | None:
+    """Which sightings partitions the stored articles table was built from; None if unknown."""
+    raw = store.read_metadata(warehouse, ARTICLES).get(COVERS_KEY)
+    return json.loads(raw) if raw else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +10,8 @@ import polars as pl
 
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import Snapshot, SnapshotFailure
-from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, conform
+from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, conform, empty
+from dagster_project.parallel import ordered_map
 from dagster_project.progress import Progress
 
 
@@ -21,53 +22,90 @@ class IngestResult:
     quarantine: pl.DataFrame
 
 
+# Files per piece of work: small enough that a piece's pages fit in memory many times over.
+CHUNK_FILES = 200
+
+
 def ingest(
     raw_dir: Path,
     files: Iterable[str],
     *,
     seen_ids: set[str] | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> IngestResult:
     """Read every file of a batch. A bad file becomes a quarantine row; it never stops the others.
 
     `seen_ids` holds snapshot ids ingested by earlier batches: the same payload again is
-    quarantined as a duplicate rather than counted twice.
+    quarantined as a duplicate rather than counted twice. Holds the whole batch in memory:
+    `iter_ingest` is the streaming form.
+    """
+    parts = list(iter_ingest(raw_dir, files, seen_ids=seen_ids, progress=progress, workers=workers))
+    return IngestResult(
+        snapshots=pl.concat([empty(SNAPSHOTS), *(p.snapshots for p in parts)]),
+        pages=pl.concat([empty(PAGES), *(p.pages for p in parts)]),
+        quarantine=pl.concat([empty(QUARANTINE), *(p.quarantine for p in parts)]),
+    )
+
+
+def iter_ingest(
+    raw_dir: Path,
+    files: Iterable[str],
+    *,
+    seen_ids: set[str] | None = None,
+    progress: Progress | None = None,
+    workers: int = 1,
+    chunk_files: int = CHUNK_FILES,
+) -> Iterator[IngestResult]:
+    """`ingest`, one piece of `chunk_files` files at a time, read by `workers` processes.
+
+    Files are read in parallel; duplicates are settled here, in file order, so the result does
+    not depend on the number of workers.
     """
     files = list(files)
     seen = dict.fromkeys(seen_ids or (), "an earlier batch")
-    snapshots: list[dict] = []
-    pages: list[dict] = []
-    quarantine: list[dict] = []
-    for done, rel in enumerate(files, start=1):
-        for record in read_file(raw_dir, rel, confined=True):
-            where = record.path + (f" ({record.warc_record_id})" if record.warc_record_id else "")
-            if record.snapshot_id in seen:
-                quarantine.append(
-                    _quarantine(record, "duplicate_snapshot", f"same payload as {seen[record.snapshot_id]}")
-                )
-                continue
-            seen[record.snapshot_id] = where
-            snapshots.append(_snapshot_row(record))
-            if isinstance(record, SnapshotFailure):
-                quarantine.append(_quarantine(record, record.reason, record.detail))
-            else:
-                pages.append(
-                    {
-                        "snapshot_id": record.snapshot_id,
-                        "path": record.path,
-                        "url": record.url,
-                        "captured_at": record.captured_at,
-                        "media_type": record.media_type,
-                        "text": record.text,
-                    }
-                )
-        if progress:
-            progress(done, len(files))
-    return IngestResult(
-        snapshots=conform(SNAPSHOTS, pl.DataFrame(snapshots, schema=SNAPSHOTS.schema)),
-        pages=conform(PAGES, pl.DataFrame(pages, schema=PAGES.schema)),
-        quarantine=conform(QUARANTINE, pl.DataFrame(quarantine, schema=QUARANTINE.schema)),
-    )
+    chunks = [(Path(raw_dir), files[i : i + chunk_files]) for i in range(0, len(files), chunk_files)]
+    done = 0
+    for records_per_file in ordered_map(_read_files, chunks, min(workers, len(chunks))):
+        snapshots: list[dict] = []
+        pages: list[dict] = []
+        quarantine: list[dict] = []
+        for records in records_per_file:
+            for record in records:
+                where = record.path + (f" ({record.warc_record_id})" if record.warc_record_id else "")
+                if record.snapshot_id in seen:
+                    quarantine.append(
+                        _quarantine(record, "duplicate_snapshot", f"same payload as {seen[record.snapshot_id]}")
+                    )
+                    continue
+                seen[record.snapshot_id] = where
+                snapshots.append(_snapshot_row(record))
+                if isinstance(record, SnapshotFailure):
+                    quarantine.append(_quarantine(record, record.reason, record.detail))
+                else:
+                    pages.append(
+                        {
+                            "snapshot_id": record.snapshot_id,
+                            "path": record.path,
+                            "url": record.url,
+                            "captured_at": record.captured_at,
+                            "media_type": record.media_type,
+                            "text": record.text,
+                        }
+                    )
+            done += 1
+            if progress:
+                progress(done, len(files))
+        yield IngestResult(
+            snapshots=conform(SNAPSHOTS, pl.DataFrame(snapshots, schema=SNAPSHOTS.schema)),
+            pages=conform(PAGES, pl.DataFrame(pages, schema=PAGES.schema)),
+            quarantine=conform(QUARANTINE, pl.DataFrame(quarantine, schema=QUARANTINE.schema)),
+        )
+
+
+def _read_files(chunk: tuple[Path, list[str]]) -> list[list[Snapshot | SnapshotFailure]]:
+    raw_dir, files = chunk
+    return [list(read_file(raw_dir, rel, confined=True)) for rel in files]
 
 
 def _snapshot_row(record: Snapshot | SnapshotFailure) -> dict:

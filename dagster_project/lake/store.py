@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
-from dagster_project.lake.schemas import Table, conform
+from dagster_project.lake.schemas import Table, conform, empty
 
 PART_FILE = "part-0.parquet"
 
@@ -36,21 +37,106 @@ def partition_dir(warehouse: Path, table: Table, partition: Mapping[str, str] | 
     return folder
 
 
-def write(warehouse: Path, table: Table, frame: pl.DataFrame, partition: Mapping[str, str] | None = None) -> Path:
-    """Conform `frame` to the table's schema and atomically replace the (partition's) data."""
+def write(
+    warehouse: Path,
+    table: Table,
+    frame: pl.DataFrame,
+    partition: Mapping[str, str] | None = None,
+    *,
+    metadata: Mapping[str, str] | None = None,
+) -> Path:
+    """Conform `frame` to the table's schema and atomically replace the (partition's) data.
+
+    `metadata` is stored in the file's key-value metadata, so it changes together with the data.
+    """
     frame = conform(table, frame)
     folder = partition_dir(warehouse, table, partition)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / PART_FILE
     tmp = folder / f".{PART_FILE}.{uuid.uuid4().hex}.tmp"
     try:
-        frame.write_parquet(tmp, compression="zstd", statistics=True)
+        frame.write_parquet(tmp, compression="zstd", statistics=True, metadata=dict(metadata or {}) or None)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+class PartitionWriter:
+    """Writes a partition piece by piece: each `append`ed frame becomes row groups of one file,
+    so only one piece is in memory; the file is renamed into place by `commit` only.
+
+    Use as a context manager: leaving it without `commit` (an error) discards the temporary file.
+    """
+
+    def __init__(self, warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> None:
+        self.table = table
+        folder = partition_dir(warehouse, table, partition)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / PART_FILE
+        self._tmp = folder / f".{PART_FILE}.{uuid.uuid4().hex}.tmp"
+        self._schema = conform(table, empty(table)).to_arrow().schema
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(self._tmp, self._schema, compression="zstd")
+        self.rows = 0
+
+    def append(self, frame: pl.DataFrame) -> None:
+        if self._writer is None:
+            raise RuntimeError(f"{self.table.name}: writer already closed")
+        if frame.height:
+            self._writer.write_table(conform(self.table, frame).to_arrow().cast(self._schema))
+            self.rows += frame.height
+
+    def commit(self) -> Path:
+        if self._writer is None:
+            raise RuntimeError(f"{self.table.name}: writer already closed")
+        self._writer.close()
+        self._writer = None
+        with open(self._tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def __enter__(self) -> PartitionWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._tmp.unlink(missing_ok=True)
+
+
+def write_chunks(
+    warehouse: Path,
+    table: Table,
+    chunks: Iterable[pl.DataFrame],
+    partition: Mapping[str, str] | None = None,
+) -> tuple[Path, int]:
+    """Like `write`, for data that arrives in pieces (see PartitionWriter). Returns path and rows."""
+    with PartitionWriter(warehouse, table, partition) as writer:
+        for chunk in chunks:
+            writer.append(chunk)
+        return writer.commit(), writer.rows
+
+
+def iter_partition(
+    warehouse: Path, table: Table, partition: Mapping[str, str] | None = None, *, rows: int = 500
+) -> Iterator[pl.DataFrame]:
+    """Read a stored partition `rows` at a time (memory bounded by one piece, not the partition)."""
+    path = partition_dir(warehouse, table, partition) / PART_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked for {path})")
+    with pq.ParquetFile(path) as parquet:
+        for batch in parquet.iter_batches(batch_size=rows):
+            yield conform(table, pl.from_arrow(batch))
+
+
+def read_metadata(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The key-value metadata stored with a partition by `write` (empty if none or not written)."""
+    path = partition_dir(warehouse, table, partition) / PART_FILE
+    return pl.read_parquet_metadata(path) if path.exists() else {}
 
 
 def files(warehouse: Path, table: Table) -> list[Path]:
@@ -81,3 +167,45 @@ def read_partition(warehouse: Path, table: Table, partition: Mapping[str, str] |
 
 def has_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> bool:
     return (partition_dir(warehouse, table, partition) / PART_FILE).exists()
+
+
+def partitions(warehouse: Path, table: Table) -> list[str]:
+    """The written partitions of a table partitioned by one column, e.g. its batch keys, sorted."""
+    if len(table.partition_by) != 1:
+        raise ValueError(f"{table.name} is not partitioned by exactly one column")
+    prefix = f"{table.partition_by[0]}="
+    root = table_dir(warehouse, table)
+    found = root.glob(f"{prefix}*/{PART_FILE}") if root.is_dir() else []
+    return sorted(p.parent.name[len(prefix) :] for p in found)
+
+
+def fingerprint(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> str | None:
+    """Changes whenever the partition is rewritten (size and modification time); None if absent."""
+    path = partition_dir(warehouse, table, partition) / PART_FILE
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return f"{st.st_size}-{st.st_mtime_ns}"
+
+
+def count_rows(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> int:
+    """Rows of a stored partition, from the file footer (nothing else is read)."""
+    with pq.ParquetFile(partition_dir(warehouse, table, partition) / PART_FILE) as parquet:
+        return parquet.metadata.num_rows
+
+
+def scan_location(location: str | Path, table: Table, storage_options: dict[str, str] | None = None) -> pl.LazyFrame:
+    """Lazily read a table of a warehouse wherever polars can read it: a local folder, or a copy in
+    an object store (`s3://bucket/warehouse`, `gs://...`, `az://...`; credentials from the usual
+    environment variables or `storage_options`). For readers such as notebooks; the pipeline
+    itself writes to a file system, where a rename is atomic."""
+    hive = {name: pl.String() for name in table.partition_by}
+    pattern = f"{str(location).rstrip('/')}/{table.name}/**/*.parquet"
+    return pl.scan_parquet(
+        pattern,
+        schema=table.schema,
+        hive_partitioning=bool(hive),
+        hive_schema=hive or None,
+        storage_options=storage_options,
+    )

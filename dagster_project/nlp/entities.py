@@ -57,6 +57,9 @@ class EntityRecognizer:
         self.rule_languages = tuple(rule_languages)
         self.batch_size = batch_size
         self.n_process = n_process if n_process is not None else min(2, os.cpu_count() or 1)
+        # A daemonic process (a Dask worker, a pool worker) may not start children.
+        if multiprocessing.current_process().daemon:
+            self.n_process = 1
         self.min_texts_per_process = min_texts_per_process
         self._loaded: dict[str, Language] = {}
 
@@ -82,7 +85,7 @@ class EntityRecognizer:
         texts = list(texts)
         nlp = self.pipeline(language)
         processes = n_process or self.n_process
-        if len(texts) < processes * self.min_texts_per_process:
+        if len(texts) < processes * self.min_texts_per_process or multiprocessing.current_process().daemon:
             processes = 1
         if processes == 1:
             for doc in nlp.pipe(texts, batch_size=self.batch_size):

@@ -14,7 +14,7 @@ import pytest
 from dagster_project.defs.extract import extract_batch
 from dagster_project.defs.partitions import batches
 from dagster_project.defs.reporting import check_specs, materialization
-from dagster_project.defs.resources import LakeResource
+from dagster_project.defs.resources import LakeResource, Workers
 from dagster_project.ingest.stage import ingest
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, HEADLINES, PAGES, SNAPSHOTS
@@ -57,7 +57,9 @@ def ingest_that(damage):
 def test_a_failed_blocking_check_stops_the_downstream_assets(tmp_path, damage, failed_check):
     raw = copy_files(tmp_path / "raw", SEED, RECONSTRUCTION)
     lake = LakeResource(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
-    defs = dg.Definitions(assets=[ingest_that(damage), extract_batch], resources={"lake": lake})
+    defs = dg.Definitions(
+        assets=[ingest_that(damage), extract_batch], resources={"lake": lake, "workers": Workers(processes=1)}
+    )
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(batches.name, ["00001"])
         result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
@@ -79,7 +81,7 @@ def test_with_a_sound_table_the_downstream_assets_run(tmp_path):
     lake = LakeResource(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
     defs = dg.Definitions(
         assets=[ingest_that(lambda f, lk, k: lk.write(PAGES, f, batch=k) and f), extract_batch],
-        resources={"lake": lake},
+        resources={"lake": lake, "workers": Workers(processes=1)},
     )
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(batches.name, ["00001"])

@@ -1,0 +1,324 @@
+"""The whole pipeline on generated corpora: snapshots/s per stage, peak memory, 1% increments, 1 vs 2 workers.
+
+    python bench/pipeline.py [--sizes 1000 10000] [--extract-size 100000] [--workers 1 2]
+                             [--work-dir /tmp/news-lake-bench] [--increment 0.01] [--partitions]
+
+Corpora come from bench/generate.py (SYNTHETIC aggregator snapshots, seed 1, one week per 1,000
+snapshots); generation is not timed. For each size N the corpus has N + 1% snapshots in capture
+order: the first N are the initial folder, the rest "today's" files. Each measurement is one child
+process running the pipeline through Dagster (`run_pipeline`, in-process executor) on a fresh
+warehouse:
+
+- full run with each worker count: wall time, seconds and snapshot files/s of each Dagster step
+  (ingest, extract, articles, entities), the pages they held (files less broken ones and repeated
+  payloads, quarantined as duplicates), peak memory of the process tree;
+- with the largest worker count, the 1% increment added afterwards: its wall time against the
+  full run's (the named peer of that ratio);
+- `--extract-size`: the extraction stages alone (the `process_batch` job: ingest + extract) on a
+  corpus that size, largest worker count, for memory flatness;
+- `--partitions`: the other way to use two cores, for the largest size: the corpus as two
+  batches whose `process_batch` runs go side by side, one process each, against one batch on a
+  pool of two (the per-batch jobs only).
+
+Peak memory: the sum over the child's process tree of each process's proportional resident set
+(PSS: pages shared by the forked pool workers are split among them, so the sum is the tree's real
+footprint), sampled every 0.2 s, and the largest single process. The machine's load is printed with each
+figure: on a shared machine the figures move with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATE = REPO / "bench" / "generate.py"
+STEP_NAMES = {"ingest_batch": "ingest", "extract_batch": "extract", "articles": "articles"}
+
+
+# ---------------------------------------------------------------- child side: one measured run
+
+
+def child(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None) -> None:
+    """Runs in its own process; prints one JSON line: Dagster step timings of this child's runs."""
+    from dagster_project.defs.launch import Execution, execute, open_instance, run_pipeline
+    from dagster_project.settings import Settings
+
+    settings = Settings(raw_dir=raw, warehouse_dir=warehouse)
+    execution = Execution(executor="in_process", workers=workers)
+    before = run_ids(settings)
+    if mode == "full":
+        outcome = run_pipeline(settings, log=lambda _: None, execution=execution)
+        ok = outcome.success
+    else:  # one job: process_batch (of `key`, or of the single registered batch), or build_catalog
+        from dagster_project.ingest.batches import list_batches, register_new_files
+
+        if mode == "batch" and key is None:
+            new, _ = register_new_files(raw, warehouse)
+            key = new.key if new else list_batches(warehouse)[-1]
+        with open_instance(settings) as instance:
+            if key is not None and not instance.has_dynamic_partition("batches", key):
+                instance.add_dynamic_partitions("batches", [key])
+            job = "process_batch" if mode == "batch" else "build_catalog"
+            ok = execute(settings, execution, instance, job, partition_key=key).success
+    print(json.dumps({"ok": ok, "steps": step_seconds(settings, before)}))
+
+
+def run_ids(settings) -> set[str]:
+    from dagster_project.defs.launch import open_instance
+
+    with open_instance(settings) as instance:
+        return {r.run_id for r in instance.get_runs()}
+
+
+def step_seconds(settings, before: set[str]) -> dict[str, float]:
+    import dagster as dg
+
+    from dagster_project.defs.launch import open_instance
+
+    out: dict[str, float] = {}
+    with open_instance(settings) as instance:
+        for run in instance.get_runs():
+            if run.run_id in before:  # runs of an earlier measurement on the same warehouse
+                continue
+            starts = {}
+            for entry in instance.all_logs(
+                run.run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}
+            ):
+                step = entry.dagster_event.step_key
+                if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START:
+                    starts[step] = entry.timestamp
+                elif step in starts:
+                    name = STEP_NAMES.get(step, "entities" if "entit" in step else step)
+                    out[name] = out.get(name, 0.0) + entry.timestamp - starts[step]
+    return out
+
+
+# ---------------------------------------------------------------- parent side: corpora, runs, report
+
+
+# A constant crawl cadence (1,000 snapshots a week, one every ~10 minutes) whatever the size: a
+# bigger corpus is a longer crawl, not the same week sampled more densely (where most snapshots
+# would repeat the previous payload and be set aside as duplicates).
+DAYS_PER_1000 = 7.0
+
+
+def generate(work: Path, n: int) -> Path:
+    days = DAYS_PER_1000 * n / 1000
+    corpus = work / f"corpus-{n}-{days:g}d"
+    if not (corpus / ".synthetic-manifest.json").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, str(GENERATE), str(corpus), "--snapshots", str(n), "--seed", "1", "--days", f"{days:g}"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return corpus
+
+
+def link(files: list[Path], folder: Path) -> Path:
+    """Hard links (same bytes, no copy; ingestion skips symlinks leaving the raw folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        target = folder / f.name
+        if not target.exists():
+            os.link(f, target)
+    return folder
+
+
+def measure(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None = None) -> dict:
+    """Run a child and sample its process tree's memory; returns its timings and peaks."""
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        mode,
+        "--raw",
+        str(raw),
+        "--warehouse",
+        str(warehouse),
+        "--child-workers",
+        str(workers),
+    ] + (["--key", key] if key else [])
+    env = {**os.environ, "DAGSTER_HOME": str(warehouse / "_dagster"), "PYTHONPATH": str(REPO)}
+    return _collect(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=_log(warehouse), env=env, text=True))
+
+
+def _log(warehouse: Path):
+    """Dagster's log of a child run goes to a file beside its warehouse, not to the report."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return open(warehouse.parent / f"{warehouse.name}.log", "a", encoding="utf-8")
+
+
+def _proportional_rss(process: psutil.Process) -> int:
+    """Resident memory with pages shared between processes split among them (PSS) where available."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return process.memory_info().rss
+
+
+def _collect(*procs: subprocess.Popen) -> dict:
+    """Wait for child processes, sampling the summed RSS of all their trees."""
+    start, peak, largest = time.perf_counter(), 0, 0
+    handles = [psutil.Process(p.pid) for p in procs]
+    while any(p.poll() is None for p in procs):
+        total = 0
+        for h in handles:
+            try:
+                tree = [h, *h.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            for q in tree:
+                try:
+                    rss = _proportional_rss(q)
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                total += rss
+                largest = max(largest, rss)
+        peak = max(peak, total)
+        time.sleep(0.2)
+    wall = time.perf_counter() - start
+    results = [json.loads(p.stdout.read().strip().splitlines()[-1]) for p in procs]
+    if not all(r["ok"] for r in results):
+        raise SystemExit(f"a benchmark run failed: {results}")
+    steps: dict[str, float] = {}
+    for r in results:
+        for k, v in r["steps"].items():
+            steps[k] = max(steps.get(k, 0.0), v)  # side-by-side runs: the slower one bounds the stage
+    return {
+        "wall": wall,
+        "steps": steps,
+        "peak_tree_mb": peak / 2**20,
+        "max_process_mb": largest / 2**20,
+        "load": os.getloadavg()[0],
+    }
+
+
+def pages_in(warehouse: Path) -> int:
+    """Pages the runs extracted (snapshot files less unreadable ones and repeated payloads)."""
+    from dagster_project.lake import store
+    from dagster_project.lake.schemas import PAGES
+
+    return store.scan(warehouse, PAGES).select("snapshot_id").collect().height
+
+
+def report(label: str, n: int, m: dict, pages: int | None = None) -> None:
+    stages = "  ".join(f"{k} {v:6.1f}s {n / v:7.0f}/s" for k, v in m["steps"].items() if v > 0)
+    distinct = f" ({pages} pages)" if pages is not None else ""
+    print(
+        f"{label:<34} {n:>7} snapshots{distinct}  wall {m['wall']:7.1f}s ({n / m['wall']:6.0f}/s)  {stages}  "
+        f"peak tree {m['peak_tree_mb']:6.0f} MB  largest process {m['max_process_mb']:6.0f} MB  "
+        f"load {m['load']:.1f}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--extract-size", type=int, default=100000, help="0 to skip")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--increment", type=float, default=0.01)
+    parser.add_argument("--partitions", action="store_true", help="also time two batches side by side")
+    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/news-lake-bench"))
+    parser.add_argument("--child", choices=["full", "batch", "catalog"], help=argparse.SUPPRESS)
+    parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--key", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.raw, args.warehouse, args.child_workers, args.key)
+        return
+
+    work = args.work_dir
+    work.mkdir(parents=True, exist_ok=True)
+    most = max(args.workers)
+    print(f"SYNTHETIC corpora from bench/generate.py; {psutil.cpu_count()} cores; logs in {work}", flush=True)
+    for n in args.sizes:
+        extra = max(1, round(n * args.increment))
+        files = sorted(generate(work, n + extra).glob("synthetic_*"))
+        base, today = files[:n], files[n:]
+        full: dict[int, dict] = {}
+        for w in args.workers:
+            run_dir = work / f"run-{n}-w{w}"
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raw = link(base, run_dir / "raw")
+            full[w] = measure("full", raw, run_dir / "warehouse", w)
+            report(f"full run, {w} worker(s)", n, full[w], pages_in(run_dir / "warehouse"))
+        if 1 in full and most > 1:
+            print(
+                f"{'':<34} {most} workers vs 1, end to end: {full[1]['wall'] / full[most]['wall']:.2f}x; "
+                + ", ".join(f"{k} {full[1]['steps'][k] / v:.2f}x" for k, v in full[most]["steps"].items() if v),
+                flush=True,
+            )
+        run_dir = work / f"run-{n}-w{most}"
+        link(today, run_dir / "raw")
+        inc = measure("full", run_dir / "raw", run_dir / "warehouse", most)
+        report(f"+{len(today)} new ({args.increment:.0%}), {most} worker(s)", len(today), inc)
+        print(f"{'':<34} increment / full run wall time: {inc['wall'] / full[most]['wall']:.1%}", flush=True)
+        idle = measure("full", run_dir / "raw", run_dir / "warehouse", most)
+        report("nothing new (fixed cost of a run)", 1, idle)
+        if args.partitions and n == max(args.sizes):
+            partitions(work, n, base, most)
+    if args.extract_size:
+        n = args.extract_size
+        files = sorted(generate(work, n).glob("synthetic_*"))
+        run_dir = work / f"extract-{n}-w{most}"
+        shutil.rmtree(run_dir, ignore_errors=True)
+        m = measure("batch", link(files, run_dir / "raw"), run_dir / "warehouse", most)
+        report(f"ingest + extract only, {most} worker(s)", n, m, pages_in(run_dir / "warehouse"))
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def partitions(work: Path, n: int, files: list[Path], workers: int) -> None:
+    """Two batches side by side, one process each, against one batch over a pool of `workers`."""
+    from dagster_project.ingest.batches import register_new_files
+
+    for label, halves in (
+        ("one batch, pool", [files]),
+        ("two batches side by side", [files[: n // 2], files[n // 2 :]]),
+    ):
+        run_dir = work / f"partitions-{n}-{len(halves)}"
+        shutil.rmtree(run_dir, ignore_errors=True)
+        keys = []
+        for half in halves:
+            new, _ = register_new_files(link(half, run_dir / "raw"), run_dir / "warehouse")
+            keys.append(new.key)
+        pool = workers if len(halves) == 1 else 1
+        procs = []
+        for key in keys:
+            cmd = [
+                sys.executable,
+                __file__,
+                "--child",
+                "batch",
+                "--raw",
+                str(run_dir / "raw"),
+                "--warehouse",
+                str(run_dir / "warehouse"),
+                "--child-workers",
+                str(pool),
+                "--key",
+                key,
+            ]
+            env = {
+                **os.environ,
+                "DAGSTER_HOME": str(run_dir / "warehouse" / f"_dagster-{key}"),
+                "PYTHONPATH": str(REPO),
+            }
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=_log(run_dir / key), env=env, text=True))
+        report(f"ingest + extract, {label}", n, _collect(*procs))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Work spread over local processes, results in input order, with a bounded amount in flight.
+
+The stages hand out chunks of files or pages; at most `2 * workers` chunks are pending at a time,
+so memory stays bounded by the chunk size, not by the size of the batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+WORKERS_ENV = "NEWS_WORKERS"
+
+# Imported once by the fork server, so each worker starts with the parsers and models loaded.
+_PRELOAD = ["dagster_project.extract.warm", "dagster_project.ingest.stage"]
+
+
+def available_workers() -> int:
+    """Cores this process may use (the affinity mask, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_workers(workers: int | None = None) -> int:
+    """`workers` if given and positive, else env NEWS_WORKERS, else every available core.
+
+    A daemonic process (a Dask worker, a pool worker) may not start children: it gets one.
+    """
+    if mp.current_process().daemon:
+        return 1
+    if workers is None or workers <= 0:
+        workers = int(os.environ.get(WORKERS_ENV) or 0) or available_workers()
+    return workers
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    """`map(fn, items)` over `workers` processes (in this process when 1), results in order."""
+    if workers <= 1:
+        yield from map(fn, items)
+        return
+    # forkserver: workers are forked from a clean single-threaded server, not from this process
+    # (which may run orchestrator threads), yet still start with the heavy imports done.
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
