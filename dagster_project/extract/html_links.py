@@ -11,15 +11,20 @@ def is_web_url(url: str | None) -> bool:
     return bool(url) and urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
 
 
-def page_url(tree: LexborHTMLParser, capture_url: str | None) -> str | None:
-    """The page's canonical address (link rel=canonical, og:url), else where it was captured."""
+def canonical_url(tree: LexborHTMLParser, capture_url: str | None) -> str | None:
+    """The address the page declares for itself (link rel=canonical, else og:url), made absolute."""
     for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
         node = tree.css_first(selector)
         value = (node.attributes.get(attribute) or "").strip() if node else ""
         resolved = urljoin(capture_url or "", value) if value else None
         if is_web_url(resolved):
             return resolved
-    return capture_url if is_web_url(capture_url) else None
+    return None
+
+
+def page_url(tree: LexborHTMLParser, capture_url: str | None) -> str | None:
+    """The page's canonical address, else where it was captured."""
+    return canonical_url(tree, capture_url) or (capture_url if is_web_url(capture_url) else None)
 
 
 def absolute_href(node: LexborNode | None, base: str | None) -> str | None:

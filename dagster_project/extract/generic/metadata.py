@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract.dates import parse_date, parse_iso_date, parse_url_date
-from dagster_project.extract.html_links import is_web_url
+from dagster_project.extract.html_links import canonical_url, is_web_url
 from dagster_project.extract.records import clean_text
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news", re.I)
@@ -65,7 +65,7 @@ def read_metadata(tree: LexborHTMLParser, capture_url: str | None) -> Metadata:
     meta = _meta_values(tree)
     language = _declared_language(tree, meta)
     site_name = _first(meta.get("og:site_name"), _name_of(ld.get("publisher")), meta.get("application-name"))
-    canonical = _canonical(tree, capture_url)
+    canonical = canonical_url(tree, capture_url)
     return Metadata(
         title=_title(tree, ld, meta, site_name),
         published_at=_published(tree, ld, language, canonical or capture_url),
@@ -138,16 +138,6 @@ def _declared_language(tree: LexborHTMLParser, meta: dict[str, str]) -> str | No
     code = (html.attributes.get("lang") if html else None) or meta.get("og:locale") or meta.get("content-language")
     code = (code or "").strip().lower().replace("_", "-").split("-")[0]
     return code if len(code) == 2 and code.isalpha() else None
-
-
-def _canonical(tree: LexborHTMLParser, capture_url: str | None) -> str | None:
-    for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
-        node = tree.css_first(selector)
-        value = (node.attributes.get(attribute) or "").strip() if node else ""
-        resolved = urljoin(capture_url or "", value) if value else None
-        if is_web_url(resolved):
-            return resolved
-    return None
 
 
 def _title(tree: LexborHTMLParser, ld: dict, meta: dict[str, str], site_name: str | None) -> str | None:
