@@ -22,6 +22,8 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -136,14 +138,21 @@ def cluster(mentions: pl.DataFrame) -> Clustering:
     """Resolve every text's mentions (columns source, source_id, field, text, label, start, end; any
     order) and merge keys across texts. `resolutions` follow the row order of `mentions`."""
     indexed = mentions.with_row_index("_row").sort("source", "source_id", "field", "start", "end")
+    rows = indexed.select("source", "source_id", "_row", "field", "text", "label", "start", "end").rows()
     resolutions: list[Resolution | None] = [None] * mentions.height
     all_links: list[tuple[str, str, str]] = []
-    for _, group in indexed.group_by(["source", "source_id"], maintain_order=True):
-        rows = group.select("_row", "field", "text", "label", "start", "end").rows()
-        found, links = resolve_text([row[1:] for row in rows])
-        for (row, *_), res in zip(rows, found, strict=True):
-            resolutions[row] = res
-        all_links += links
+    # A headline seen in many captures is many texts with the same mentions: resolve it once.
+    resolved: dict[tuple, list[Resolution]] = {}
+    for _, group in groupby(rows, key=itemgetter(0, 1)):
+        text_rows = list(group)
+        spans = tuple(row[3:] for row in text_rows)
+        found = resolved.get(spans)
+        if found is None:
+            found, links = resolve_text(list(spans))
+            resolved[spans] = found
+            all_links += links
+        for row, res in zip(text_rows, found, strict=True):
+            resolutions[row[2]] = res
     result = Clustering([r for r in resolutions if r is not None])
     for a, b, rule in all_links:
         result.links[a].add((b, rule))
