@@ -25,6 +25,7 @@ import random
 import re
 import sys
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import escape
@@ -112,12 +113,19 @@ class StoryBook:
         self.start = start
         self.gap = timedelta(days=1) / per_day
         self._stories: list[Story] = []
+        self._arrivals: list[datetime] = []
 
     def arrived_by(self, moment: datetime) -> list[Story]:
-        """Stories already in the stream at `moment`, oldest first (at least a full ticker)."""
+        """The latest stories in the stream at `moment`, oldest first: the last day's, and at least
+        a full ticker. Arrival times increase with k, so the cut is a binary search."""
         while len(self._stories) < TICKER_SIZE or self._stories[-1].arrived <= moment:
             self._stories.append(self._make(len(self._stories)))
-        return [s for s in self._stories if s.arrived <= moment] or self._stories[:TICKER_SIZE]
+            self._arrivals.append(self._stories[-1].arrived)
+        end = bisect_right(self._arrivals, moment)
+        if end == 0:
+            return self._stories[:TICKER_SIZE]
+        start = min(bisect_right(self._arrivals, moment - timedelta(days=1)), max(end - TICKER_SIZE, 0))
+        return self._stories[start:end]
 
     def _make(self, k: int) -> Story:
         rng = random.Random(f"{self.seed}/story/{k}")
