@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -145,6 +146,12 @@ def _work(texts: list[str]) -> list[list[Mention]]:
     return [mentions_of(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
 
 
+def _default_signals() -> None:
+    # Forked workers inherit the orchestrator's SIGTERM handler, which raises in them when the pool
+    # is shut down; the default handler just ends them.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _parallel(nlp: Language, texts: list[str], processes: int, batch_size: int) -> Iterator[list[Mention]]:
     """Chunks of texts on forked worker processes that send back only the mentions; spaCy's own
     `n_process` sends back whole serialised docs, which costs the parent more than it saves."""
@@ -154,7 +161,7 @@ def _parallel(nlp: Language, texts: list[str], processes: int, batch_size: int) 
     size = max(1, -(-len(texts) // n_chunks))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_default_signals) as pool:
             for mentions in pool.imap(_work, chunks):
                 yield from mentions
     finally:
