@@ -222,9 +222,10 @@ def stage_run(recognizer: EntityRecognizer):
                 "field": ["body"] * len(texts),
                 "text": texts,
                 "language": ["fr"] * len(texts),
-                "seen_on": [None] * len(texts),
+                "first_seen": [None] * len(texts),
+                "last_seen": [None] * len(texts),
             },
-            schema_overrides={"seen_on": pl.Date},
+            schema_overrides={"first_seen": pl.Date, "last_seen": pl.Date},
         )
         recognise_texts(frame, recognizer)
 

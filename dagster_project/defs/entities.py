@@ -1,5 +1,6 @@
 """Entity assets: `articles` and `headlines` -> `entities`, `entity_coverage` and `entity_catalog`;
-only new or changed texts are recognised, the catalogue is rebuilt from all mentions."""
+only new or changed texts are recognised (a headline once per distinct text), the catalogue is
+rebuilt from all mentions."""
 
 import dagster as dg
 import polars as pl
@@ -32,7 +33,8 @@ def _spec(table, kinds):
 def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, models: EntityModels):
     """Recognise entities in article titles and bodies and in headlines not processed before, then
     cluster every mention into the catalogue."""
-    texts = pl.concat([article_texts(lake.scan(ARTICLES).collect()), headline_texts(lake.scan(HEADLINES).collect())])
+    headlines = lake.scan(HEADLINES).select("text", "language", "captured_at")
+    texts = pl.concat([article_texts(lake.scan(ARTICLES)), headline_texts(headlines)])
     result = recognise_texts(
         texts,
         models.recognizer(),

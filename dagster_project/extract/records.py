@@ -49,6 +49,10 @@ class Headline:
     language: str | None = None
     section: str | None = None  # the page section the headline is listed under, when shown
 
+    @property
+    def headline_id(self) -> str:
+        return headline_id(self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -97,6 +101,11 @@ class PageContent:
     extractor: str
     article: Article | None = None
     headlines: tuple[Headline, ...] = field(default_factory=tuple)
+
+
+def headline_id(text: str) -> str:
+    """Shared by every capture of the same headline text (exact text: entity offsets index it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def normalise_key(text: str) -> str:

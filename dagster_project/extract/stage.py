@@ -80,6 +80,7 @@ def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
                     "snapshot_id": page["snapshot_id"],
                     "captured_at": page["captured_at"],
                     "position": h.position,
+                    "headline_id": h.headline_id,
                     "text": h.text,
                     "url": h.url,
                     "language": h.language,

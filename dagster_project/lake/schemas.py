@@ -143,6 +143,12 @@ HEADLINES = Table(
         SNAPSHOT_ID,
         CAPTURED_AT,
         _c("position", pl.Int32(), "1-based order on the page", False),
+        _c(
+            "headline_id",
+            pl.String(),
+            "16 hex digits of the SHA-256 of the text: the same headline on every capture shares it",
+            False,
+        ),
         _c("text", pl.String(), "headline text", False),
         _c("url", pl.String(), "link target (absolute), when the snapshot has links"),
         _c("language", pl.String(), "ISO 639-1 code detected from the headline"),
@@ -156,7 +162,7 @@ ENTITIES = Table(
     key=("source", "source_id", "field", "start", "end"),
     columns=(
         _c("source", pl.String(), "`article` or `headline`", False),
-        _c("source_id", pl.String(), "the article_id, or `<snapshot_id>:<position>` of the headline", False),
+        _c("source_id", pl.String(), "the article_id, or the headline_id (one per distinct headline text)", False),
         _c("field", pl.String(), "what the offsets index: an article's `title` or `body`, a headline's `text`", False),
         _c("text", pl.String(), "the mention, equal to `<field>[start:end]`", False),
         _c("label", pl.String(), "`PER`, `ORG`, `LOC` or `MISC`", False),
@@ -173,7 +179,7 @@ ENTITY_COVERAGE = Table(
     key=("source", "source_id"),
     columns=(
         _c("source", pl.String(), "`article` or `headline`", False),
-        _c("source_id", pl.String(), "the article_id, or `<snapshot_id>:<position>` of the headline", False),
+        _c("source_id", pl.String(), "the article_id, or the headline_id (one per distinct headline text)", False),
         _c("text_sha256", pl.String(), "SHA-256 of the text that was processed (an article's title and body)", False),
         _c("language", pl.String(), "the text's language"),
         _c("model", pl.String(), "pipeline used; null when skipped"),
@@ -193,11 +199,15 @@ ENTITY_CATALOG = Table(
         _c("aliases", pl.List(pl.String()), "every spelling among its mentions, sorted", False),
         _c("evidence", pl.List(pl.String()), "the rules that put each spelling in this entity", False),
         _c("country_code", pl.String(), "ISO 3166 code of the place's country (places only)"),
-        _c("n_mentions", pl.Int64(), "mentions in articles and headlines", False),
+        _c("n_mentions", pl.Int64(), "mentions in articles and in distinct headline texts", False),
         _c("n_articles", pl.Int64(), "articles mentioning it", False),
-        _c("n_headlines", pl.Int64(), "headlines mentioning it", False),
-        _c("first_seen", pl.Date(), "earliest date seen (article: publication, else capture; headline: capture)"),
-        _c("last_seen", pl.Date(), "latest such date"),
+        _c("n_headlines", pl.Int64(), "distinct headline texts mentioning it (however many captures list them)", False),
+        _c(
+            "first_seen",
+            pl.Date(),
+            "earliest date seen (article: publication, else first capture; headline: first capture)",
+        ),
+        _c("last_seen", pl.Date(), "latest date seen (article: as first_seen; headline: last capture)"),
     ),
 )
 

@@ -207,7 +207,7 @@ def assign_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, Clustering]:
 
 def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Entities of the mentions and the catalogue. `mentions`: source, source_id, field, text, label,
-    start, end (other columns kept); `seen`: source, source_id, seen_on (Date) for first/last seen.
+    start, end (other columns kept); `seen`: source, source_id, first_seen, last_seen (Dates).
     Returns (mentions with entity_id, catalogue rows)."""
     assigned, clustering = assign_entities(mentions)
     places = gazetteer()
@@ -266,8 +266,8 @@ def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFr
         pl.len().alias("n_mentions"),
         pl.col("source_id").filter(pl.col("source") == "article").n_unique().alias("n_articles"),
         pl.col("source_id").filter(pl.col("source") == "headline").n_unique().alias("n_headlines"),
-        pl.col("seen_on").min().alias("first_seen"),
-        pl.col("seen_on").max().alias("last_seen"),
+        pl.col("first_seen").min(),
+        pl.col("last_seen").max(),
     )
     catalog = (
         stats.join(names, on="entity_id")

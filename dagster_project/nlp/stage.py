@@ -1,9 +1,11 @@
 """The entity stage: articles and headlines -> `entities`, `entity_coverage` and `entity_catalog`.
 
 Recognition is incremental: a text keeps its earlier mentions when its hash and its language's
-pipeline are unchanged. Identical headline texts (a ticker repeated on every capture) are recognised
-once. The catalogue and the mentions' entity_id are recomputed from all mentions on every run, since
-one new text can merge two entities.
+pipeline are unchanged. A headline is one text however many captures list it (its `headline_id`
+is a hash of the text), so a ticker repeated on every capture costs one recognition and one set
+of mentions. The catalogue and the mentions' entity_id are recomputed from all mentions on every
+run, since one new text can merge two entities; the mentions are a few per distinct text, so that
+stays small as captures accumulate.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dagster_project.extract.records import headline_id
 from dagster_project.lake.schemas import ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, conform
 from dagster_project.nlp.catalog import build_catalog
 from dagster_project.nlp.entities import EntityRecognizer
@@ -24,7 +27,8 @@ _TEXTS_SCHEMA = {
     "field": pl.String,
     "text": pl.String,
     "language": pl.String,
-    "seen_on": pl.Date,
+    "first_seen": pl.Date,
+    "last_seen": pl.Date,
 }
 
 
@@ -42,34 +46,60 @@ def text_hash(*parts: str | None) -> str:
     return hashlib.sha256("\x00".join(p or "" for p in parts).encode("utf-8")).hexdigest()
 
 
-def article_texts(articles: pl.DataFrame) -> pl.DataFrame:
-    """One row per article field to recognise (title, body), with the date the article was seen."""
+def article_texts(articles: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """One row per article field to recognise (title, body); an article is dated by its publication,
+    else its first capture."""
     seen_on = pl.coalesce(pl.col("published_at"), pl.col("first_seen").dt.date())
-    base = articles.select(
+    base = articles.lazy().select(
         pl.lit("article").alias("source"),
         pl.col("article_id").alias("source_id"),
         "title",
         "body",
         "language",
-        seen_on.alias("seen_on"),
+        seen_on.alias("first_seen"),
+        seen_on.alias("last_seen"),
     )
     fields = [
         base.select(
-            "source", "source_id", pl.lit(name).alias("field"), pl.col(name).alias("text"), "language", "seen_on"
+            "source",
+            "source_id",
+            pl.lit(name).alias("field"),
+            pl.col(name).alias("text"),
+            "language",
+            "first_seen",
+            "last_seen",
         )
         for name in ("title", "body")
     ]
-    return pl.concat(fields).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
+    texts = pl.concat(fields).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
+    return texts.collect()
 
 
-def headline_texts(headlines: pl.DataFrame) -> pl.DataFrame:
-    return headlines.select(
+def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """One row per distinct headline text, with the first and last day a capture listed it.
+
+    Grouped by the text itself (not a stored id), so warehouses written before `headline_id`
+    existed give the same rows."""
+    distinct = (
+        headlines.lazy()
+        .group_by("text")
+        .agg(
+            pl.col("language").drop_nulls().first(),
+            pl.col("captured_at").min().dt.date().alias("first_seen"),
+            pl.col("captured_at").max().dt.date().alias("last_seen"),
+        )
+        .sort("text")
+        .collect()
+    )
+    ids = pl.Series("source_id", [headline_id(t) for t in distinct.get_column("text")], dtype=pl.String)
+    return distinct.select(
         pl.lit("headline").alias("source"),
-        pl.format("{}:{}", "snapshot_id", "position").alias("source_id"),
+        ids,
         pl.lit("text").alias("field"),
         "text",
         "language",
-        pl.col("captured_at").dt.date().alias("seen_on"),
+        "first_seen",
+        "last_seen",
     )
 
 
@@ -81,8 +111,8 @@ def recognise_texts(
     previous_coverage: pl.DataFrame | None = None,
     progress: Progress | None = None,
 ) -> EntityResult:
-    """Mentions and catalogue for `texts` (source, source_id, field, text, language, seen_on; see
-    `article_texts`, `headline_texts`)."""
+    """Mentions and catalogue for `texts` (source, source_id, field, text, language, first_seen,
+    last_seen; see `article_texts`, `headline_texts`)."""
     texts = texts.select(*_TEXTS_SCHEMA).cast(_TEXTS_SCHEMA)
     units = (
         texts.sort("source", "source_id", "field")
@@ -151,7 +181,7 @@ def recognise_texts(
         .alias("skipped_reason")
     )
     mentions = pl.concat([kept_ent, pl.DataFrame(entity_rows, schema=ENTITIES.schema)])
-    seen = texts.group_by("source", "source_id").agg(pl.col("seen_on").min())
+    seen = texts.group_by("source", "source_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max())
     mentions, catalog = build_catalog(mentions, seen)
     coverage = pl.concat([kept_cov, conform(ENTITY_COVERAGE, new_cov.select(ENTITY_COVERAGE.column_names))])
     return EntityResult(

@@ -55,10 +55,11 @@ def test_seed_gives_one_snapshot_48_headlines_one_article(seed_only):
 
 def test_seed_entities_have_exact_offsets(seed_only):
     article = seed_only["articles"].row(0, named=True)
-    headlines = {f"{r['snapshot_id']}:{r['position']}": r["text"] for r in seed_only["headlines"].to_dicts()}
+    headlines = {r["headline_id"]: r["text"] for r in seed_only["headlines"].to_dicts()}
     entities = seed_only["entities"]
     assert entities.filter(pl.col("source") == "article").height > 10
     assert entities.filter(pl.col("source") == "headline")["source_id"].n_unique() > 30
+    assert set(entities.filter(pl.col("source") == "headline")["source_id"]) <= set(headlines)
     for row in entities.to_dicts():
         text = article[row["field"]] if row["source"] == "article" else headlines[row["source_id"]]
         assert text[row["start"] : row["end"]] == row["text"]
@@ -107,9 +108,11 @@ def test_text_and_html_of_one_page_are_one_article(tmp_path, seed_only):
         .sort("field", "start")
         .equals(article_mentions(seed_only["entities"]).sort("field", "start"))
     )
-    # The HTML capture's 48 headlines are other headline rows with the same texts: the same mentions.
-    per_text = t["entities"].filter(pl.col("source") == "headline").group_by("source_id").len()
-    assert per_text.height == 2 * seed_only["entities"].filter(pl.col("source") == "headline")["source_id"].n_unique()
+    # The HTML capture lists the same 48 headline texts: the same headline ids, recognised once.
+    assert t["headlines"]["headline_id"].n_unique() == 48
+    assert t["entity_coverage"].filter(pl.col("source") == "headline").height == 48
+    headline_mentions = t["entities"].filter(pl.col("source") == "headline").drop("entity_id")
+    assert headline_mentions.equals(seed_only["entities"].filter(pl.col("source") == "headline").drop("entity_id"))
 
 
 def test_bad_files_are_quarantined_and_others_processed(tmp_path):

@@ -153,10 +153,10 @@ def test_entity_expansion_is_not_performed(runs):
     assert not bodies.str.contains("lollollol", literal=True).any()
 
 
-def from_sample(articles: pl.Series, snapshots: pl.Series) -> pl.Expr:
-    """Entity rows of the sample's articles and of its snapshots' headlines (`<snapshot_id>:<position>`)."""
+def from_sample(articles: pl.Series, headlines: pl.Series) -> pl.Expr:
+    """Entity rows of the sample's articles and of its snapshots' headline texts (their headline_id)."""
     return pl.when(pl.col("source") == "article").then(pl.col("source_id").is_in(articles)).otherwise(
-        pl.col("source_id").str.split(":").list.first().is_in(snapshots)
+        pl.col("source_id").is_in(headlines)
     )
 
 
@@ -165,14 +165,15 @@ def sample_rows(t: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     paths = t["snapshots"].filter(~pl.col("path").str.starts_with(f"{HOSTILE}/"))
     ids = paths["snapshot_id"].implode()
     articles = t["article_sightings"].filter(pl.col("snapshot_id").is_in(ids))["article_id"].implode()
+    headlines = t["headlines"].filter(pl.col("snapshot_id").is_in(ids))["headline_id"].implode()
     picked = {
         "snapshots": paths,
         "pages": t["pages"].filter(pl.col("snapshot_id").is_in(ids)),
         "article_sightings": t["article_sightings"].filter(pl.col("snapshot_id").is_in(ids)),
         "headlines": t["headlines"].filter(pl.col("snapshot_id").is_in(ids)),
         "articles": t["articles"].filter(pl.col("article_id").is_in(articles)),
-        "entities": t["entities"].filter(from_sample(articles, ids)),
-        "entity_coverage": t["entity_coverage"].filter(from_sample(articles, ids)),
+        "entities": t["entities"].filter(from_sample(articles, headlines)),
+        "entity_coverage": t["entity_coverage"].filter(from_sample(articles, headlines)),
         "quarantine": t["quarantine"].filter(~pl.col("path").str.starts_with(f"{HOSTILE}/")),
     }
     return {name: frame.sort(TABLES[name].key, nulls_last=True) for name, frame in picked.items()}

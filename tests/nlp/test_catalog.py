@@ -25,8 +25,8 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def result(recognizer):
-    frame = pl.DataFrame(TEXTS, schema=["source", "source_id", "field", "language", "seen_on", "text"], orient="row")
-    return recognise_texts(frame, recognizer)
+    frame = pl.DataFrame(TEXTS, schema=["source", "source_id", "field", "language", "first_seen", "text"], orient="row")
+    return recognise_texts(frame.with_columns(last_seen=pl.col("first_seen")), recognizer)
 
 
 def entity_of(result, text: str, source_id: str | None = None) -> str:
@@ -92,7 +92,9 @@ def test_explain_from_the_command_line(result, tmp_path, capsys):
 
 def test_clustering_does_not_depend_on_row_order(result):
     seen = pl.DataFrame(
-        [(s, i, d) for s, i, _f, _l, d, _t in TEXTS], schema=["source", "source_id", "seen_on"], orient="row"
+        [(s, i, d, d) for s, i, _f, _l, d, _t in TEXTS],
+        schema=["source", "source_id", "first_seen", "last_seen"],
+        orient="row",
     )
     mentions = result.entities.drop("entity_id")
     a, cat_a = build_catalog(mentions, seen)
