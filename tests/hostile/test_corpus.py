@@ -155,8 +155,10 @@ def test_entity_expansion_is_not_performed(runs):
 
 def from_sample(articles: pl.Series, headlines: pl.Series) -> pl.Expr:
     """Entity rows of the sample's articles and of its snapshots' headline texts (their headline_id)."""
-    return pl.when(pl.col("source") == "article").then(pl.col("source_id").is_in(articles)).otherwise(
-        pl.col("source_id").is_in(headlines)
+    return (
+        pl.when(pl.col("source") == "article")
+        .then(pl.col("source_id").is_in(articles))
+        .otherwise(pl.col("source_id").is_in(headlines))
     )
 
 
