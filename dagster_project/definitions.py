@@ -56,7 +56,7 @@ def build_definitions(
         sensors=[raw_files_sensor, catalog_automation],
         resources={
             "lake": LakeResource(raw_dir=str(settings.raw_dir), warehouse_dir=str(settings.warehouse_dir)),
-            "models": EntityModels(),
+            "models": EntityModels(processes=workers),
             "workers": Workers(processes=workers),
         },
         executor=executor_for(executor, workers=workers, dask_address=dask_address),

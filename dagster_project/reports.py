@@ -12,11 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-from nbconvert import HTMLExporter
+from typing import TYPE_CHECKING
 
 from dagster_project.settings import WAREHOUSE_DIR_ENV
 
@@ -24,6 +20,9 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 REPORTS_DIR_ENV = "NEWS_REPORTS_DIR"
 CHART_MIME_TYPES = ("image/png", "image/svg+xml", "application/vnd.vegalite.v5+json")
 CELL_TIMEOUT_S = 300
+
+if TYPE_CHECKING:
+    import nbformat
 
 
 class NotebookFailed(RuntimeError):
@@ -85,6 +84,12 @@ def execute_notebook(source: Path, warehouse: Path, out_dir: Path, timeout: int 
     A cell error stops that notebook (as in Jupyter) but still writes both files, so the error is
     visible in the report; the Report carries it.
     """
+    # Imported here: the notebook machinery takes seconds to import, and most runs make no report.
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from nbconvert import HTMLExporter
+
     nb = nbformat.read(source, as_version=4)
     out_dir.mkdir(parents=True, exist_ok=True)
     env = {

@@ -38,21 +38,23 @@ class LakeResource(dg.ConfigurableResource):
 
 
 class EntityModels(dg.ConfigurableResource):
-    """spaCy pipelines, loaded once per process and only when a language needs one."""
+    """spaCy pipelines, loaded once per process and only when a language needs one; texts spread
+    over `processes` forked processes (0: env NEWS_WORKERS, else every core)."""
 
     batch_size: int = 32
+    processes: int = 0
 
     def recognizer(self) -> EntityRecognizer:
-        return _recognizer(self.batch_size)
+        return _recognizer(self.batch_size, resolve_workers(self.processes))
 
 
-_CACHE: dict[int, EntityRecognizer] = {}
+_CACHE: dict[tuple[int, int], EntityRecognizer] = {}
 
 
-def _recognizer(batch_size: int) -> EntityRecognizer:
-    if batch_size not in _CACHE:
-        _CACHE[batch_size] = EntityRecognizer(batch_size=batch_size)
-    return _CACHE[batch_size]
+def _recognizer(batch_size: int, processes: int) -> EntityRecognizer:
+    if (batch_size, processes) not in _CACHE:
+        _CACHE[batch_size, processes] = EntityRecognizer(batch_size=batch_size, n_process=processes)
+    return _CACHE[batch_size, processes]
 
 
 class Workers(dg.ConfigurableResource):

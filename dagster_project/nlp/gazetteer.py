@@ -101,4 +101,4 @@ def _usable_city_name(name: str) -> bool:
         return False
     if is_arabic(name):
         return True
-    return name[0].isupper() and all(c.isascii() or c.isalpha() or c in " -'’" for c in name)
+    return name[0].isupper() and (name.isascii() or all(c.isascii() or c.isalpha() or c in " -'’" for c in name))

@@ -13,8 +13,11 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 def normalise(name: str) -> str:
     """Case-, accent-, article- and spacing-insensitive form: `L'Équateur` -> `equateur`."""
-    text = unicodedata.normalize("NFKD", name.replace("’", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if name.isascii():  # no accents to strip (most names): skip the per-character pass
+        text = name
+    else:
+        text = unicodedata.normalize("NFKD", name.replace("’", "'"))
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = _SPACE.sub(" ", text).strip().casefold()
     text = _ARTICLE.sub("", text)
     return text.replace("-", " ")
