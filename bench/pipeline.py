@@ -20,6 +20,10 @@ warehouse:
   batches whose `process_batch` runs go side by side, one process each, against one batch on a
   pool of two (the per-batch jobs only).
 
+The machine's own two-core ceiling is measured first, in the same run: a pure-Python loop in one
+process, then in two processes side by side (virtual cores that share a physical one, or a busy
+host, give less than 2x; the pipeline cannot scale better than that).
+
 Peak memory: the sum over the child's process tree of each process's proportional resident set
 (PSS: pages shared by the forked pool workers are split among them, so the sum is the tree's real
 footprint), sampled every 0.2 s, and the largest single process. The machine's load is printed with each
@@ -103,6 +107,27 @@ def step_seconds(settings, before: set[str]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- parent side: corpora, runs, report
+
+
+def _spin(seconds: float) -> int:
+    """Pure-Python work for `seconds` of wall time; returns the iterations done."""
+    end, n, x = time.perf_counter() + seconds, 0, 0
+    while time.perf_counter() < end:
+        for i in range(10_000):
+            x = (x * 31 + i) % 1_000_003
+        n += 1
+    return n
+
+
+def machine_scaling(seconds: float = 3.0) -> float:
+    """Throughput of two processes of the same CPU-bound loop against one: the ceiling for 2 workers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        pool.submit(_spin, 0.1).result()  # start the workers before timing
+        one = pool.submit(_spin, seconds).result()
+        two = sum(f.result() for f in [pool.submit(_spin, seconds) for _ in range(2)])
+    return two / one
 
 
 # A constant crawl cadence (1,000 snapshots a week, one every ~10 minutes) whatever the size: a
@@ -244,6 +269,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     most = max(args.workers)
     print(f"SYNTHETIC corpora from bench/generate.py; {psutil.cpu_count()} cores; logs in {work}", flush=True)
+    if len(args.workers) > 1:
+        print(f"machine ceiling: 2 processes of a pure-Python loop do {machine_scaling():.2f}x one", flush=True)
     for n in args.sizes:
         extra = max(1, round(n * args.increment))
         files = sorted(generate(work, n + extra).glob("synthetic_*"))
@@ -268,6 +295,11 @@ def main() -> None:
         print(f"{'':<34} increment / full run wall time: {inc['wall'] / full[most]['wall']:.1%}", flush=True)
         idle = measure("full", run_dir / "raw", run_dir / "warehouse", most)
         report("nothing new (fixed cost of a run)", 1, idle)
+        print(
+            f"{'':<34} increment beyond a run's fixed cost / full run: "
+            f"{max(inc['wall'] - idle['wall'], 0.0) / full[most]['wall']:.1%}",
+            flush=True,
+        )
         if args.partitions and n == max(args.sizes):
             partitions(work, n, base, most)
     if args.extract_size:
