@@ -38,23 +38,33 @@ def discover(root: Path) -> Discovery:
     """List snapshot files below `root` (recursively), by suffix.
 
     Hidden files and folders are skipped; links are followed only when they stay inside `root`,
-    so a link can never make the pipeline read elsewhere on the machine.
+    so a link can never make the pipeline read elsewhere on the machine. Linked folders are not
+    entered. Runs on every pipeline run over the whole raw folder, so it reads directory entries
+    only (`scandir`), with no extra system call per file unless the file is a link.
     """
     root = Path(root)
-    real_root = root.resolve()
     found = Discovery()
-    for folder, dirs, names in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
+    _scan(root, "", root.resolve(), found)
+    found.files.sort()
+    return found
+
+
+def _scan(folder: Path, prefix: str, real_root: Path, found: Discovery) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
+            rel = prefix + name
+            if entry.is_dir():  # follows links: a linked folder is skipped, as by os.walk
+                if not entry.is_symlink():
+                    _scan(Path(entry.path), rel + "/", real_root, found)
+                continue
             if format_of(name) is None:
                 found.ignored[rel] = "not a snapshot format (.html, .html.gz, .txt, .warc, .warc.gz)"
                 continue
-            if path.is_symlink():
-                target = path.resolve()
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
                 if not target.is_relative_to(real_root):
                     found.ignored[rel] = "link pointing outside the raw folder"
                     continue
@@ -62,5 +72,3 @@ def discover(root: Path) -> Discovery:
                     found.ignored[rel] = "link to something that is not a file"
                     continue
             found.files.append(rel)
-    found.files.sort()
-    return found
