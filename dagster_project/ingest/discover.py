@@ -44,31 +44,37 @@ def discover(root: Path) -> Discovery:
     """
     root = Path(root)
     found = Discovery()
-    _scan(root, "", root.resolve(), found)
+    if root.is_dir():  # a missing raw folder holds no snapshots yet
+        _scan(root, "", root.resolve(), found)
     found.files.sort()
     return found
 
 
 def _scan(folder: Path, prefix: str, real_root: Path, found: Discovery) -> None:
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except OSError as exc:
+        found.ignored[prefix.rstrip("/") or "."] = f"folder could not be read: {exc.strerror or exc}"
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        rel = prefix + name
+        if entry.is_dir():  # follows links: a linked folder is skipped, as by os.walk
+            if not entry.is_symlink():
+                _scan(Path(entry.path), rel + "/", real_root, found)
+            continue
+        if format_of(name) is None:
+            found.ignored[rel] = "not a snapshot format (.html, .html.gz, .txt, .warc, .warc.gz)"
+            continue
+        if entry.is_symlink():
+            target = Path(entry.path).resolve()
+            if not target.is_relative_to(real_root):
+                found.ignored[rel] = "link pointing outside the raw folder"
                 continue
-            rel = prefix + name
-            if entry.is_dir():  # follows links: a linked folder is skipped, as by os.walk
-                if not entry.is_symlink():
-                    _scan(Path(entry.path), rel + "/", real_root, found)
+            if not target.is_file():
+                found.ignored[rel] = "link to something that is not a file"
                 continue
-            if format_of(name) is None:
-                found.ignored[rel] = "not a snapshot format (.html, .html.gz, .txt, .warc, .warc.gz)"
-                continue
-            if entry.is_symlink():
-                target = Path(entry.path).resolve()
-                if not target.is_relative_to(real_root):
-                    found.ignored[rel] = "link pointing outside the raw folder"
-                    continue
-                if not target.is_file():
-                    found.ignored[rel] = "link to something that is not a file"
-                    continue
-            found.files.append(rel)
+        found.files.append(rel)
