@@ -151,14 +151,27 @@ def _default_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _balanced_chunks(texts: list[str], n_chunks: int) -> list[list[str]]:
+    """Consecutive chunks of about equal length in characters (the cost of a text), so that long
+    article bodies and short headlines spread evenly over the processes."""
+    target = max(1, sum(map(len, texts)) // n_chunks)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if size >= target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += len(text)
+    return [c for c in chunks if c]
+
+
 def _parallel(nlp: Language, texts: list[str], processes: int, batch_size: int) -> Iterator[list[Mention]]:
     """Chunks of texts on forked worker processes that send back only the mentions; spaCy's own
     `n_process` sends back whole serialised docs, which costs the parent more than it saves."""
     global _WORKER
     _WORKER = (nlp, batch_size)
-    n_chunks = processes * 4
-    size = max(1, -(-len(texts) // n_chunks))
-    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    chunks = _balanced_chunks(texts, processes * 8)
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_default_signals) as pool:
             for mentions in pool.imap(_work, chunks):

@@ -113,6 +113,17 @@ def test_rules_alone_find_places_and_defined_acronyms(recognizer, language, text
         assert text[m.start : m.end] == m.text
 
 
+def test_chunks_keep_order_and_balance_length():
+    from dagster_project.nlp.entities import _balanced_chunks
+
+    texts = ["x" * 5000] * 4 + ["court"] * 400  # article bodies first, then headlines
+    chunks = _balanced_chunks(texts, 8)
+    assert [t for c in chunks for t in c] == texts
+    sizes = [sum(map(len, c)) for c in chunks]
+    assert len(chunks) >= 5 and max(sizes) <= 5000
+    assert _balanced_chunks([], 4) == []
+
+
 def test_two_processes_give_the_same_mentions(recognizer):
     texts = [f"Le Maroc et l'Espagne ({i}) ont reçu M. Ahmed Skim à Quito." for i in range(8)]
     two = EntityRecognizer(n_process=2, min_texts_per_process=1)
