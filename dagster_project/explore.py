@@ -196,21 +196,67 @@ def entity_mentions(lake: Lake) -> pl.LazyFrame:
         "article_id", "language", "outlet", pl.col("first_seen").alias("seen_at"), "published_at"
     )
     mentions = mentions.join(articles, on="article_id", how="inner")
+    return _with_identity(lake, mentions).select(
+        "entity", "name", "label", "article_id", "language", "outlet", "seen_at", "published_at", "text"
+    )
+
+
+def entity_headlines(lake: Lake) -> pl.LazyFrame:
+    """Every capture of a headline that mentions an entity: one row per mention and capture.
+
+    Columns: entity, name, label, snapshot_id, captured_at, headline (its text), text (the
+    mention as written). Mentions are stored once per distinct headline text (`headline_id`);
+    this spreads them back over every capture listing it. Warehouses that keyed headline
+    mentions by `<snapshot_id>:<position>` read too.
+    """
+    mentions = lake.scan("entities")
+    if "source" not in mentions.collect_schema().names():
+        return pl.LazyFrame(schema=_ENTITY_HEADLINE_SCHEMA)
+    mentions = mentions.filter(pl.col("source") == "headline")
+    headlines = lake.scan("headlines").select(
+        "snapshot_id", "position", "captured_at", pl.col("text").alias("headline"), "headline_id"
+    )
+    by_text = mentions.join(headlines, left_on="source_id", right_on="headline_id", how="inner")
+    by_position = mentions.filter(pl.col("source_id").str.contains(":", literal=True)).join(
+        headlines.drop("headline_id"),
+        left_on=[
+            pl.col("source_id").str.split(":").list.first(),
+            pl.col("source_id").str.split(":").list.last().cast(pl.Int32, strict=False),
+        ],
+        right_on=["snapshot_id", "position"],
+        how="inner",
+    )
+    columns = ["entity", "name", "label", "snapshot_id", "captured_at", "headline", "text"]
+    return pl.concat(
+        [
+            _with_identity(lake, by_text).select(columns),
+            _with_identity(
+                lake, by_position.with_columns(snapshot_id=pl.col("source_id").str.split(":").list.first())
+            ).select(columns),
+        ]
+    )
+
+
+_ENTITY_HEADLINE_SCHEMA = {
+    "entity": pl.String,
+    "name": pl.String,
+    "label": pl.String,
+    "snapshot_id": pl.String,
+    "captured_at": pl.Datetime("us", "UTC"),
+    "headline": pl.String,
+    "text": pl.String,
+}
+
+
+def _with_identity(lake: Lake, mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """`mentions` with `entity` and `name`: from the catalogue when there is one, else a folded key."""
     if has_entity_catalog(lake):
         catalog = lake.scan("entity_catalog")
         names = catalog.collect_schema().names()
         name_col = next((c for c in CANONICAL_NAME_COLUMNS if c in names), "entity_id")
         catalog = catalog.select("entity_id", pl.col(name_col).cast(pl.String).alias("name"))
-        return mentions.join(catalog, on="entity_id", how="left").select(
-            pl.col("entity_id").alias("entity"),
-            pl.coalesce("name", "text").alias("name"),
-            "label",
-            "article_id",
-            "language",
-            "outlet",
-            "seen_at",
-            "published_at",
-            "text",
+        return mentions.join(catalog, on="entity_id", how="left").with_columns(
+            pl.col("entity_id").alias("entity"), pl.coalesce("name", "text").alias("name")
         )
     keyed = mentions.with_columns(entity=pl.concat_str(pl.col("label"), pl.lit(":"), normalise_name(pl.col("text"))))
     spelling = (
@@ -220,9 +266,7 @@ def entity_mentions(lake: Lake) -> pl.LazyFrame:
         .group_by("entity", maintain_order=True)
         .agg(pl.col("text").first().alias("name"))
     )
-    return keyed.join(spelling, on="entity", how="left").select(
-        "entity", "name", "label", "article_id", "language", "outlet", "seen_at", "published_at", "text"
-    )
+    return keyed.join(spelling, on="entity", how="left")
 
 
 def cooccurrence(mentions: pl.DataFrame, entities: Sequence[str]) -> pl.DataFrame:

@@ -189,3 +189,31 @@ def test_charts_of_empty_data_say_so_instead_of_failing():
     assert [t.get_text() for t in ax.texts] == ["no data in this warehouse"]
     ax = ex.stacked_bars(["d1"], {"a": [1], "b": [2]}, "One point")
     assert [round(p.get_height()) for p in ax.patches] == [1, 2]
+
+
+def test_headline_mentions_spread_over_every_capture_of_the_text(warehouse):
+    from dagster_project.extract.records import headline_id
+
+    text, other = "Le Maroc accueille le forum", "Rabat: un titre"
+    when = [datetime(2026, 3, d, 9, tzinfo=UTC) for d in (16, 17, 18)]
+    rows = [
+        {"snapshot_id": "s1", "captured_at": when[0], "position": 1, "text": text, "headline_id": headline_id(text)},
+        {"snapshot_id": "s2", "captured_at": when[1], "position": 3, "text": text, "headline_id": headline_id(text)},
+        {"snapshot_id": "s3", "captured_at": when[2], "position": 2, "text": other, "headline_id": headline_id(other)},
+    ]
+    store.write(warehouse, HEADLINES, frame(HEADLINES, rows), {"batch": "00001"})
+    stored = store.read_partition(warehouse, ENTITIES)
+    headline_rows = [
+        {**mention(headline_id(text), "Maroc", start=3), "source": "headline", "field": "text"},
+        # as older warehouses keyed them: one capture's snapshot and position
+        {**mention("s3:2", "Rabat", start=0), "source": "headline", "field": "text"},
+    ]
+    store.write(warehouse, ENTITIES, pl.concat([stored, frame(ENTITIES, headline_rows)]))
+    got = ex.entity_headlines(ex.open_lake(warehouse)).collect().sort("captured_at")
+    assert got.select("snapshot_id", "headline", "text").rows() == [
+        ("s1", text, "Maroc"),
+        ("s2", text, "Maroc"),
+        ("s3", other, "Rabat"),
+    ]
+    assert got["entity"].to_list() == ["LOC:maroc", "LOC:maroc", "LOC:rabat"]
+    assert got["captured_at"].to_list() == when
