@@ -89,7 +89,7 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
             pl.col("captured_at").max().dt.date().alias("last_seen"),
         )
         .sort("text")
-        .collect()
+        .collect(engine="streaming")  # every capture's headlines, grouped without holding them all
     )
     ids = pl.Series("source_id", [headline_id(t) for t in distinct.get_column("text")], dtype=pl.String)
     return distinct.select(
