@@ -180,17 +180,7 @@ def _content_json(content: PageContent) -> dict:
     out["authors"] = list(a.authors) if a else []
     out["site_name"] = a.site_name if a else None
     out["canonical_url"] = a.canonical_url if a else None
-    out["headlines"] = [
-        {
-            "position": h.position,
-            "headline_id": h.headline_id,
-            "text": h.text,
-            "url": h.url,
-            "language": h.language,
-            "section": h.section,
-        }
-        for h in content.headlines
-    ]
+    out["headlines"] = [h.fields() for h in content.headlines]
     return out
 
 

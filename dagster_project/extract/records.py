@@ -53,6 +53,17 @@ class Headline:
     def headline_id(self) -> str:
         return headline_id(self.text)
 
+    def fields(self) -> dict[str, object]:
+        """The headline's columns of the `headlines` table."""
+        return {
+            "position": self.position,
+            "headline_id": self.headline_id,
+            "text": self.text,
+            "url": self.url,
+            "language": self.language,
+            "section": self.section,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Article:

@@ -75,18 +75,7 @@ def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
             quarantine.append(_quarantine(page, "extractor_crash", f"{type(exc).__name__}: {exc}"))
             continue
         for h in content.headlines:
-            headlines.append(
-                {
-                    "snapshot_id": page["snapshot_id"],
-                    "captured_at": page["captured_at"],
-                    "position": h.position,
-                    "headline_id": h.headline_id,
-                    "text": h.text,
-                    "url": h.url,
-                    "language": h.language,
-                    "section": h.section,
-                }
-            )
+            headlines.append({"snapshot_id": page["snapshot_id"], "captured_at": page["captured_at"], **h.fields()})
         a = content.article
         if a is not None:
             sightings.append(
