@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # An already-absolute http(s) link that urljoin would hand back unchanged, whatever the base:
 # lower-case scheme, a plain ASCII host, and nothing urlsplit strips or rewrites (no white space
-# or control characters, no ';' parameters, no '[' IPv6 brackets, checked further in `_plain`).
+# or control characters, no ';' parameters, no '[' IPv6 brackets, no empty query or fragment).
 # Most links on news pages are like this, and urljoin costs far more than this check.
 _PLAIN_WEB_URL = re.compile(r"https?://[!$&'()*+,\-.0-9:=@A-Z_a-z~%]+(?:[/?#][^\x00-\x20\x7f;]*)?")
 
@@ -50,12 +50,8 @@ def absolute_url(href: str | None, base: str | None) -> str | None:
     href = (href or "").strip()
     if not href:
         return None
-    if _plain(href):
+    # urlsplit drops an empty query or fragment ("http://a/b?", "http://a/b#", "http://a/b?#c").
+    if _PLAIN_WEB_URL.fullmatch(href) and not href.endswith(("?", "#")) and "?#" not in href:
         return href
     url = urljoin(base, href) if base else href
     return url if is_web_url(url) else None
-
-
-def _plain(href: str) -> bool:
-    # urlsplit drops an empty query or fragment ("http://a/b?", "http://a/b#", "http://a/b?#c").
-    return _PLAIN_WEB_URL.fullmatch(href) is not None and not href.endswith(("?", "#")) and "?#" not in href
