@@ -165,9 +165,9 @@ def _html_pages(tmp_path: Path) -> list[tuple[str, Snapshot]]:
     pages = []
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            for record in read_file(path.parent, path.name):
+            for i, record in enumerate(read_file(path.parent, path.name)):  # a WARC holds several pages
                 if isinstance(record, Snapshot) and record.media_type == "text/html":
-                    pages.append((str(path.relative_to(root)), record))
+                    pages.append((f"{root.name}/{path.relative_to(root)}#{i}", record))
     return pages
 
 
@@ -187,6 +187,7 @@ def test_pages_extract_as_with_urljoin(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(profile_html, "absolute_href", reference_href)
     monkeypatch.setattr(generic_headlines, "absolute_href", reference_href)
     slow = _extract_all(pages)
+    assert len(fast) == len(pages)
     assert fast == slow
     profiled = [c for c in fast.values() if not isinstance(c, str) and c.extractor.startswith("profile:")]
     generic = [c for c in fast.values() if not isinstance(c, str) and not c.extractor.startswith("profile:")]
