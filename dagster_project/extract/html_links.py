@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+# An already-absolute http(s) link that urljoin would hand back unchanged, whatever the base:
+# lower-case scheme, a plain ASCII host, and nothing urlsplit strips or rewrites (no white space
+# or control characters, no ';' parameters, no '[' IPv6 brackets, no empty query or fragment).
+# Most links on news pages are like this, and urljoin costs far more than this check. After the
+# host, any character but ASCII controls, space, DEL and ';' (listed as ranges: faster to match).
+_PLAIN_WEB_URL = re.compile(r"https?://[!$&'()*+,\-.0-9:=@A-Z_a-z~%]+(?:[/?#][!-:<-~\x80-\U0010ffff]*)?")
+
 
 def is_web_url(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def canonical_url(tree: LexborHTMLParser, capture_url: str | None) -> str | None:
@@ -31,8 +42,17 @@ def absolute_href(node: LexborNode | None, base: str | None) -> str | None:
     """The node's href made absolute against `base`; None for non-web links (javascript:, mailto:)."""
     if node is None:
         return None
-    href = (node.attributes.get("href") or "").strip()
+    return absolute_url(node.attributes.get("href"), base)
+
+
+def absolute_url(href: str | None, base: str | None) -> str | None:
+    """`href` (white space around it ignored) made absolute against `base`, a web URL or None;
+    None for empty and non-web links. Same result as urljoin followed by `is_web_url`."""
+    href = (href or "").strip()
     if not href:
         return None
+    # urlsplit drops an empty query or fragment ("http://a/b?", "http://a/b#", "http://a/b?#c").
+    if _PLAIN_WEB_URL.fullmatch(href) and not href.endswith(("?", "#")) and "?#" not in href:
+        return href
     url = urljoin(base, href) if base else href
     return url if is_web_url(url) else None
