@@ -26,9 +26,9 @@ def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers:
     key = context.partition_key
     batch = load_batch(lake.warehouse, key)
     earlier = lake.scan(SNAPSHOTS).filter(pl.col("batch") < key).select("snapshot_id").collect()
-    # This process settles duplicates and writes every page: it is busy too, so it counts as one
-    # of the cores. With two, reading in a second process was measured slower than in this one.
-    n_workers = max(1, workers.count(len(batch.files), CHUNK_FILES) - 1)
+    # Reading (decompressing, decoding, hashing) is about nine tenths of the work; this process
+    # settles duplicates and writes the pages, the rest.
+    n_workers = workers.count(len(batch.files), CHUNK_FILES)
     context.log.info(f"batch {key}: {len(batch.files)} files under {lake.raw}, {n_workers} process(es)")
     snapshots, quarantine = [empty(SNAPSHOTS)], [empty(QUARANTINE)]
     # Pages (the bulk) go to disk piece by piece; the per-file rows are small and kept.
