@@ -11,7 +11,8 @@ warehouse:
 
 - full run with each worker count: wall time, seconds and snapshot files/s of each Dagster step
   (ingest, extract, articles, entities), the pages they held (files less broken ones and repeated
-  payloads, quarantined as duplicates), peak memory of the process tree;
+  payloads, quarantined as duplicates), peak memory of the process tree, overall and while each
+  step ran;
 - with the largest worker count, the 1% increment added afterwards: its wall time against the
   full run's (the named peer of that ratio);
 - `--extract-size`: the extraction stages alone (the `process_batch` job: ingest + extract) on a
@@ -83,12 +84,13 @@ def run_ids(settings) -> set[str]:
         return {r.run_id for r in instance.get_runs()}
 
 
-def step_seconds(settings, before: set[str]) -> dict[str, float]:
+def step_seconds(settings, before: set[str]) -> dict[str, list[list[float]]]:
+    """Each stage's (start, end) times (epoch seconds) in this child's runs."""
     import dagster as dg
 
     from dagster_project.defs.launch import open_instance
 
-    out: dict[str, float] = {}
+    out: dict[str, list[list[float]]] = {}
     with open_instance(settings) as instance:
         for run in instance.get_runs():
             if run.run_id in before:  # runs of an earlier measurement on the same warehouse
@@ -102,7 +104,7 @@ def step_seconds(settings, before: set[str]) -> dict[str, float]:
                     starts[step] = entry.timestamp
                 elif step in starts:
                     name = STEP_NAMES.get(step, "entities" if "entit" in step else step)
-                    out[name] = out.get(name, 0.0) + entry.timestamp - starts[step]
+                    out.setdefault(name, []).append([starts[step], entry.timestamp])
     return out
 
 
@@ -197,6 +199,7 @@ def _proportional_rss(process: psutil.Process) -> int:
 def _collect(*procs: subprocess.Popen) -> dict:
     """Wait for child processes, sampling the summed RSS of all their trees."""
     start, peak, largest = time.perf_counter(), 0, 0
+    samples: list[tuple[float, int]] = []  # (epoch seconds, tree total)
     handles = [psutil.Process(p.pid) for p in procs]
     while any(p.poll() is None for p in procs):
         total = 0
@@ -213,18 +216,24 @@ def _collect(*procs: subprocess.Popen) -> dict:
                 total += rss
                 largest = max(largest, rss)
         peak = max(peak, total)
+        samples.append((time.time(), total))
         time.sleep(0.2)
     wall = time.perf_counter() - start
     results = [json.loads(p.stdout.read().strip().splitlines()[-1]) for p in procs]
     if not all(r["ok"] for r in results):
         raise SystemExit(f"a benchmark run failed: {results}")
     steps: dict[str, float] = {}
+    stage_peak: dict[str, float] = {}
     for r in results:
-        for k, v in r["steps"].items():
-            steps[k] = max(steps.get(k, 0.0), v)  # side-by-side runs: the slower one bounds the stage
+        for k, spans in r["steps"].items():
+            seconds = sum(end - begin for begin, end in spans)
+            steps[k] = max(steps.get(k, 0.0), seconds)  # side-by-side runs: the slower one bounds the stage
+            inside = [total for t, total in samples if any(begin <= t <= end for begin, end in spans)]
+            stage_peak[k] = max([stage_peak.get(k, 0.0), *(v / 2**20 for v in inside)])
     return {
         "wall": wall,
         "steps": steps,
+        "stage_peak_mb": stage_peak,
         "peak_tree_mb": peak / 2**20,
         "max_process_mb": largest / 2**20,
         "load": os.getloadavg()[0],
@@ -242,9 +251,10 @@ def pages_in(warehouse: Path) -> int:
 def report(label: str, n: int, m: dict, pages: int | None = None) -> None:
     stages = "  ".join(f"{k} {v:6.1f}s {n / v:7.0f}/s" for k, v in m["steps"].items() if v > 0)
     distinct = f" ({pages} pages)" if pages is not None else ""
+    by_stage = ", ".join(f"{k} {v:.0f}" for k, v in m["stage_peak_mb"].items() if v > 0)
     print(
         f"{label:<34} {n:>7} snapshots{distinct}  wall {m['wall']:7.1f}s ({n / m['wall']:6.0f}/s)  {stages}  "
-        f"peak tree {m['peak_tree_mb']:6.0f} MB  largest process {m['max_process_mb']:6.0f} MB  "
+        f"peak tree {m['peak_tree_mb']:6.0f} MB ({by_stage})  largest process {m['max_process_mb']:6.0f} MB  "
         f"load {m['load']:.1f}",
         flush=True,
     )

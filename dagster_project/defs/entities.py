@@ -7,8 +7,17 @@ import polars as pl
 
 from dagster_project.defs.reporting import check_specs, materialization, progress_logger
 from dagster_project.defs.resources import EntityModels, LakeResource
+from dagster_project.defs.stored import stored_materialization
+from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, HEADLINES
-from dagster_project.nlp.stage import article_texts, headline_texts, recognise_texts
+from dagster_project.nlp.stage import (
+    INPUTS_KEY,
+    article_texts,
+    headline_texts,
+    inputs_digest,
+    is_up_to_date,
+    recognise_texts,
+)
 
 
 def _spec(table, kinds):
@@ -32,12 +41,21 @@ def _spec(table, kinds):
 )
 def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, models: EntityModels):
     """Recognise entities in article titles and bodies and in headlines not processed before, then
-    cluster every mention into the catalogue."""
+    cluster every mention into the catalogue. Nothing is redone when neither the articles, the
+    headlines, the pipelines nor this code changed since the tables were written."""
+    recognizer = models.recognizer()
+    digest = inputs_digest(lake.warehouse, recognizer)
+    if is_up_to_date(lake.warehouse, digest):
+        context.log.info("articles, headlines and pipelines unchanged since the entity tables were written")
+        for table in (ENTITIES, ENTITY_COVERAGE, ENTITY_CATALOG):
+            path = store.partition_dir(lake.warehouse, table) / store.PART_FILE
+            yield stored_materialization(table, path, unchanged=True)
+        return
     headlines = lake.scan(HEADLINES).select("text", "language", "captured_at")
     texts = pl.concat([article_texts(lake.scan(ARTICLES)), headline_texts(headlines)])
     result = recognise_texts(
         texts,
-        models.recognizer(),
+        recognizer,
         previous_entities=lake.scan(ENTITIES).collect(),
         previous_coverage=lake.scan(ENTITY_COVERAGE).collect(),
         progress=progress_logger(context, "texts recognised"),
@@ -45,10 +63,11 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
     context.log.info(f"{result.n_processed} articles and headlines recognised, {result.n_kept} kept from earlier runs")
     for reason, n in result.skipped.items():
         context.log.info(f"no entities for {n} texts: {reason}")
-    # Coverage is written last: if the run dies between the writes, the next run redoes those texts.
+    # Coverage is written last, with the inputs' digest: if the run dies between the writes, the
+    # next run redoes those texts.
     entities_path = lake.write(ENTITIES, result.entities)
     catalog_path = lake.write(ENTITY_CATALOG, result.catalog)
-    coverage_path = lake.write(ENTITY_COVERAGE, result.coverage)
+    coverage_path = store.write(lake.warehouse, ENTITY_COVERAGE, result.coverage, metadata={INPUTS_KEY: digest})
     yield materialization(ENTITIES, result.entities, entities_path, processed=result.n_processed)
     yield materialization(ENTITY_COVERAGE, result.coverage, coverage_path, processed=result.n_processed)
     yield materialization(ENTITY_CATALOG, result.catalog, catalog_path)

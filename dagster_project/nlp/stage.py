@@ -11,15 +11,21 @@ stays small as captures accumulate.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
 from dagster_project.extract.records import headline_id
-from dagster_project.lake.schemas import ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, conform
+from dagster_project.lake import store
+from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, HEADLINES, conform
 from dagster_project.nlp.catalog import build_catalog
-from dagster_project.nlp.entities import EntityRecognizer
+from dagster_project.nlp.entities import PIPELINES, RULE_LANGUAGES, EntityRecognizer
 from dagster_project.progress import Progress
+
+# Key of the entity_coverage file's metadata: a digest of what the entity tables were made from.
+INPUTS_KEY = "news_lake.entity_inputs"
 
 _TEXTS_SCHEMA = {
     "source": pl.String,
@@ -101,6 +107,25 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         "first_seen",
         "last_seen",
     )
+
+
+def inputs_digest(warehouse: Path, recognizer: EntityRecognizer) -> str:
+    """Changes whenever the entity tables could: `articles` or a `headlines` partition rewritten or
+    added, another pipeline version, or other code in this package (rules, catalogue)."""
+    tables = [store.fingerprint(warehouse, ARTICLES)] + [
+        f"{key}:{store.fingerprint(warehouse, HEADLINES, {'batch': key})}"
+        for key in store.partitions(warehouse, HEADLINES)
+    ]
+    models = [recognizer.model_for(language) for language in sorted({*PIPELINES, *RULE_LANGUAGES})]
+    code = [hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(Path(__file__).parent.glob("*.py"))]
+    return hashlib.sha256(json.dumps([tables, models, code]).encode()).hexdigest()
+
+
+def is_up_to_date(warehouse: Path, digest: str) -> bool:
+    """True when the three entity tables were written from inputs with this digest."""
+    written = all(store.has_partition(warehouse, t) for t in (ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE))
+    # Coverage is written last and carries the digest: a run that died before it is redone.
+    return written and store.read_metadata(warehouse, ENTITY_COVERAGE).get(INPUTS_KEY) == digest
 
 
 def recognise_texts(

@@ -85,6 +85,48 @@ def test_second_batch_runs_alone_and_articles_fold_it_in(tmp_path):
     assert articles.equals(consolidate_articles(store.scan(settings.warehouse_dir, ARTICLE_SIGHTINGS)))
 
 
+def entity_files(warehouse) -> dict[str, int]:
+    return {
+        name: (store.partition_dir(warehouse, TABLES[name]) / store.PART_FILE).stat().st_mtime_ns
+        for name in ("entities", "entity_coverage", "entity_catalog")
+    }
+
+
+def test_entity_tables_follow_new_captures_and_are_left_alone_when_nothing_changed(tmp_path):
+    raw = copy_files(tmp_path / "raw", SEED)
+    os.utime(raw / SEED.name, (SEED_CAPTURED.timestamp(), SEED_CAPTURED.timestamp()))
+    settings = Settings(raw_dir=raw, warehouse_dir=tmp_path / "warehouse")
+    run(settings)
+    before = store.read_partition(settings.warehouse_dir, TABLES["entity_catalog"])
+    mentions_before = store.read_partition(settings.warehouse_dir, TABLES["entities"])
+
+    # The HTML capture, a day earlier, lists the same 48 headline texts: no new text, so the
+    # mentions stay as they were, but entities seen only in headlines are now first seen a day earlier.
+    copy_files(raw, RECONSTRUCTION)
+    run(settings)
+    after = store.read_partition(settings.warehouse_dir, TABLES["entity_catalog"])
+    assert store.read_partition(settings.warehouse_dir, TABLES["entities"]).equals(mentions_before)
+    assert after.select("entity_id", "n_mentions").equals(before.select("entity_id", "n_mentions"))
+    headline_only = after.filter(pl.col("n_articles") == 0)
+    assert headline_only.height > 10
+    assert set(headline_only["first_seen"]) == {HTML_CAPTURED.date()}
+    assert set(headline_only["last_seen"]) == {SEED_CAPTURED.date()}
+
+    # Nothing new: the entity step sees unchanged inputs and rewrites nothing.
+    written = entity_files(settings.warehouse_dir)
+    run(settings)
+    assert entity_files(settings.warehouse_dir) == written
+    with dg.DagsterInstance.get() as instance:
+        (latest,) = instance.get_runs(dg.RunsFilter(job_name="build_catalog"), limit=1)  # the newest
+        events = instance.all_logs(latest.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+        unchanged = {
+            e.dagster_event.asset_key.to_user_string(): e.dagster_event.materialization.metadata["unchanged"].value
+            for e in events
+            if "unchanged" in e.dagster_event.materialization.metadata
+        }
+    assert unchanged == {"entities": True, "entity_coverage": True, "entity_catalog": True}
+
+
 def test_a_rematerialised_batch_rebuilds_articles_from_sightings(tmp_path):
     raw = copy_files(tmp_path / "raw", SEED)
     settings = Settings(raw_dir=raw, warehouse_dir=tmp_path / "warehouse")
