@@ -18,7 +18,9 @@ R = TypeVar("R")
 
 WORKERS_ENV = "NEWS_WORKERS"
 
-# Imported once by the fork server, so each worker starts with the parsers and models loaded.
+# Imported once by the fork server, so each worker starts with the parsers imported. Models are
+# not loaded there: the fork server lives as long as this process, and would hold them through
+# the later stages; each worker loads what it uses (side by side, so it costs no more time).
 _PRELOAD = ["dagster_project.extract.warm", "dagster_project.ingest.stage"]
 
 

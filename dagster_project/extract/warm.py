@@ -1,9 +1,9 @@
 """Imported once by the process pool's fork server: every worker forked from it starts with the
-parsers imported and the language models loaded (shared, not loaded again per worker).
+parsers imported. The language models are not loaded here: the fork server outlives the pool, and
+would keep them in memory through the later stages. Each worker loads them on first use.
 
-Lingua's parallel calls use a thread pool; threads do not survive a fork, so the warm-up uses a
-single-text call only, and each worker keeps to one thread (the pool's processes are the
-parallelism; more threads per process would only compete for the same cores).
+Lingua's parallel calls use a thread pool of their own; each worker keeps to one thread (the
+pool's processes are the parallelism; more threads per process would only compete for the cores).
 """
 
 import os
@@ -11,5 +11,3 @@ import os
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 from dagster_project.extract import language, stage  # noqa: F401
-
-language.detect("Le Maroc présente son plan national à Quito, devant les délégations réunies.")

@@ -3,6 +3,7 @@ rule layer, or the rule layer alone where no pipeline installs cleanly with our 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from collections.abc import Iterable, Iterator, Mapping
@@ -172,9 +173,14 @@ def _parallel(nlp: Language, texts: list[str], processes: int, batch_size: int) 
     global _WORKER
     _WORKER = (nlp, batch_size)
     chunks = _balanced_chunks(texts, processes * 8)
+    # Objects frozen before the fork are never visited by the workers' garbage collector, so the
+    # pages holding the loaded pipeline stay shared instead of being copied into every worker.
+    gc.collect()
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_default_signals) as pool:
             for mentions in pool.imap(_work, chunks):
                 yield from mentions
     finally:
+        gc.unfreeze()
         _WORKER = None
