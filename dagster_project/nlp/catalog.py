@@ -22,6 +22,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -54,6 +55,7 @@ class Clustering:
         return entity_id(self.root.get(key, key))
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_id(root_key: str) -> str:
     return hashlib.sha256(root_key.encode("utf-8")).hexdigest()[:16]
 

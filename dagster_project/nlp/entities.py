@@ -98,19 +98,30 @@ class EntityRecognizer:
         if language not in self._loaded:
             if self.model_for(language) is None:
                 raise KeyError(self.skip_reason(language))
-            package = self.pipelines.get(language)
-            if package is not None:
-                nlp = spacy.load(package, exclude=list(_LEFT_OUT), disable=list(_UNUSED))
-                if _SENTENCES in nlp.component_names:
-                    nlp.enable_pipe(_SENTENCES)
-                nlp.add_pipe(LINE_BREAKS, before="ner")
-            else:
-                nlp = spacy.blank(language)
-                nlp.add_pipe("sentencizer")
-                nlp.add_pipe(LINE_BREAKS)
-            nlp.add_pipe(COMPONENT, last=True)
-            self._loaded[language] = nlp
+            # Loading makes a great many objects and no garbage: collections meanwhile would only walk
+            # the growing heap over and over (a second or two of the load).
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                self._loaded[language] = self._load(language)
+            finally:
+                if collecting:
+                    gc.enable()
         return self._loaded[language]
+
+    def _load(self, language: str) -> Language:
+        package = self.pipelines.get(language)
+        if package is not None:
+            nlp = spacy.load(package, exclude=list(_LEFT_OUT), disable=list(_UNUSED))
+            if _SENTENCES in nlp.component_names:
+                nlp.enable_pipe(_SENTENCES)
+            nlp.add_pipe(LINE_BREAKS, before="ner")
+        else:
+            nlp = spacy.blank(language)
+            nlp.add_pipe("sentencizer")
+            nlp.add_pipe(LINE_BREAKS)
+        nlp.add_pipe(COMPONENT, last=True)
+        return nlp
 
     @cached_property
     def _versions(self) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Leading articles that do not change what a name refers to ("le Maroc", "the Gambia", "el Cairo").
 _ARTICLE = re.compile(r"^(?:l['’]|le |la |les |the |el |los |las )", re.IGNORECASE)
@@ -11,6 +12,8 @@ _SPACE = re.compile(r"[\s\u00a0]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
+# Names recur (a few thousand spellings make most of the mentions): each is worked out once.
+@lru_cache(maxsize=1 << 16)
 def normalise(name: str) -> str:
     """Case-, accent-, article- and spacing-insensitive form: `L'Équateur` -> `equateur`."""
     if name.isascii():  # no accents to strip (most names): skip the per-character pass

@@ -69,3 +69,37 @@ def test_sentence_initial_common_nouns_are_dropped_proper_nouns_kept(recognizer)
 def test_upper_case_headings_are_not_acronyms(recognizer):
     (mentions,) = list(recognizer.recognise(["LE MAROC ET LA FRANCE SIGNENT UN ACCORD"], "fr"))
     assert not any(m.label == "ORG" and m.text in {"LE", "ET", "LA", "UN"} for m in mentions)
+
+
+def test_gazetteer_is_kept_in_the_cache_folder_and_rebuilt_when_unreadable(tmp_path, monkeypatch):
+    from dagster_project.nlp import gazetteer as module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = module.build_places()
+    module.gazetteer.cache_clear()
+    try:
+        first = module.gazetteer()  # built and written
+        path = module.cache_path()
+        assert path.parent == tmp_path / "news-lake" and path.exists()
+        module.gazetteer.cache_clear()
+        assert dict(module.gazetteer().items()) == dict(first.items()) == built  # read back, same places
+        path.write_text('{"places": {', encoding="utf-8")  # a cut-off file: rebuilt and rewritten
+        module.gazetteer.cache_clear()
+        assert dict(module.gazetteer().items()) == built
+        assert module.gazetteer().lookup("Rabat").country_code == "MA"
+        assert list(path.parent.glob("*.tmp")) == []
+    finally:
+        module.gazetteer.cache_clear()
+
+
+def test_gazetteer_builds_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch):
+    from dagster_project.nlp import gazetteer as module
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    module.gazetteer.cache_clear()
+    try:
+        assert module.gazetteer().lookup("Maroc").place_id == "country:MA"
+    finally:
+        module.gazetteer.cache_clear()
