@@ -242,7 +242,7 @@ def main() -> None:
     args = parser.parse_args()
 
     raw = spacy.load(MODEL)
-    recognizer = EntityRecognizer(n_process=1, min_texts_per_process=1)
+    recognizer = EntityRecognizer(n_process=1, min_chars_per_process=1)
     recognizer.pipeline("fr")
     recognizer.pipeline("en")
 
@@ -271,7 +271,7 @@ def main() -> None:
         report(f"tests gold set, {language}: {len(docs)} documents, {sum(len(g) for g in golds)} entities", systems)
 
     speed_texts = [w.text for w in dev_windows(*read_dev(args.dev, args.speed_tokens), args.window)]
-    two = EntityRecognizer(n_process=2, min_texts_per_process=1)
+    two = EntityRecognizer(n_process=2, min_chars_per_process=1)
     two.pipeline("fr")
     runs = {
         "raw": lambda t: list(raw.pipe(t)),

@@ -44,6 +44,21 @@ def resolve_workers(workers: int | None = None) -> int:
     return workers
 
 
+def start_server() -> None:
+    """Start the fork server now: it imports the parsers while this process goes on with other work
+    (opening the orchestrator's storage, listing files), and the first pool finds it ready."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
+def _context():
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
     """`map(fn, items)` over `workers` processes (in this process when 1), results in order."""
     if workers <= 1:
@@ -51,9 +66,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
         return
     # forkserver: workers are forked from a clean single-threaded server, not from this process
     # (which may run orchestrator threads), yet still start with the heavy imports done.
-    context = mp.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
         pending: deque[Future[R]] = deque()
         for item in items:
             pending.append(pool.submit(fn, item))

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from dagster_project.parallel import ordered_map, resolve_workers
+from dagster_project.parallel import ordered_map, resolve_workers, start_server
 
 
 def square_with_pid(x: int) -> tuple[int, int]:
@@ -33,3 +33,12 @@ def test_worker_count_from_argument_then_environment(monkeypatch):
 def test_a_daemonic_process_gets_one_worker(monkeypatch):
     monkeypatch.setattr(mp.current_process(), "_config", {**mp.current_process()._config, "daemon": True})
     assert resolve_workers(4) == 1
+
+
+def test_a_server_started_early_serves_the_pools_that_follow():
+    start_server()
+    start_server()  # already running: nothing more
+    for _ in range(2):
+        out = list(ordered_map(square_with_pid, range(10), 2))
+        assert [r for r, _ in out] == [x * x for x in range(10)]
+        assert os.getpid() not in {pid for _, pid in out}

@@ -10,7 +10,7 @@ from dagster_project.defs.partitions import batches
 from dagster_project.ingest.batches import list_batches, register_new_files
 from dagster_project.lake import store
 from dagster_project.lake.schemas import HEADLINES
-from dagster_project.parallel import WORKERS_ENV
+from dagster_project.parallel import WORKERS_ENV, resolve_workers, start_server
 from dagster_project.settings import Settings
 
 # Dagster's console logger at INFO: progress and warnings, without every step event.
@@ -114,12 +114,15 @@ def run_pipeline(settings: Settings, log: Callable[[str], None] = print, executi
         f"{len(found.files)} snapshot files in {settings.raw_dir}; "
         + (f"{len(new.files)} new, registered as batch {new.key}" if new else "no new files")
     )
+    pending = pending_batches(settings)
+    if pending and execution.executor == "in_process" and resolve_workers(execution.workers) > 1:
+        start_server()  # the workers' imports are done meanwhile
     with open_instance(settings) as instance:
         keys = list_batches(settings.warehouse_dir)
         unknown = [k for k in keys if not instance.has_dynamic_partition(batches.name, k)]
         if unknown:
             instance.add_dynamic_partitions(batches.name, unknown)
-        for key in pending_batches(settings):
+        for key in pending:
             log(f"processing batch {key}")
             result = execute(settings, execution, instance, "process_batch", partition_key=key)
             (outcome.batches_run if result.success else outcome.failed).append(key)

@@ -53,7 +53,7 @@ class EntityRecognizer:
         rule_languages: Iterable[str] = RULE_LANGUAGES,
         batch_size: int = 64,
         n_process: int | None = None,
-        min_texts_per_process: int = 200,
+        min_chars_per_process: int = 20_000,
     ) -> None:
         self.pipelines = dict(pipelines)
         self.rule_languages = tuple(rule_languages)
@@ -61,7 +61,8 @@ class EntityRecognizer:
         # Default: NEWS_WORKERS, else every core; one inside a daemonic process (a Dask worker, a pool
         # worker), which may not start children.
         self.n_process = resolve_workers(n_process)
-        self.min_texts_per_process = min_texts_per_process
+        # About half a second of recognition: less than that does not pay for starting a process.
+        self.min_chars_per_process = min_chars_per_process
         self._loaded: dict[str, Language] = {}
 
     def model_for(self, language: str | None) -> str | None:
@@ -86,7 +87,7 @@ class EntityRecognizer:
         texts = list(texts)
         nlp = self.pipeline(language)
         processes = n_process or self.n_process
-        if len(texts) < processes * self.min_texts_per_process or multiprocessing.current_process().daemon:
+        if sum(map(len, texts)) < processes * self.min_chars_per_process or multiprocessing.current_process().daemon:
             processes = 1
         if processes == 1:
             for doc in nlp.pipe(texts, batch_size=self.batch_size):

@@ -126,7 +126,7 @@ def test_chunks_keep_order_and_balance_length():
 
 def test_two_processes_give_the_same_mentions(recognizer):
     texts = [f"Le Maroc et l'Espagne ({i}) ont reçu M. Ahmed Skim à Quito." for i in range(8)]
-    two = EntityRecognizer(n_process=2, min_texts_per_process=1)
+    two = EntityRecognizer(n_process=2, min_chars_per_process=1)
     one = list(recognizer.recognise(texts, "fr", n_process=1))
     assert list(two.recognise(texts, "fr")) == one
     assert ("Ahmed Skim", "PER") in {(m.text, m.label) for m in one[0]}
