@@ -14,7 +14,8 @@ warehouse:
   payloads, quarantined as duplicates), peak memory of the process tree, overall and while each
   step ran;
 - with the largest worker count, the 1% increment added afterwards: its wall time against the
-  full run's (the named peer of that ratio);
+  full run's (the named peer of that ratio), overall and per stage, then a run with nothing new
+  (the fixed cost every run pays: interpreter, imports, Dagster's run bookkeeping);
 - `--extract-size`: the extraction stages alone (the `process_batch` job: ingest + extract) on a
   corpus that size, largest worker count, for memory flatness;
 - `--partitions`: the other way to use two cores, for the largest size: the corpus as two
@@ -306,6 +307,13 @@ def main() -> None:
         inc = measure("full", run_dir / "raw", run_dir / "warehouse", most)
         report(f"+{len(today)} new ({args.increment:.0%}), {most} worker(s)", len(today), inc)
         print(f"{'':<34} increment / full run wall time: {inc['wall'] / full[most]['wall']:.1%}", flush=True)
+        print(
+            f"{'':<34} per stage, increment / full run: "
+            + ", ".join(
+                f"{k} {inc['steps'].get(k, 0.0) / v:.1%}" for k, v in full[most]["steps"].items() if v > 0
+            ),
+            flush=True,
+        )
         idle = measure("full", run_dir / "raw", run_dir / "warehouse", most)
         report("nothing new (fixed cost of a run)", 1, idle)
         print(
