@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 
 from dagster_project.defs.partitions import batches
-from dagster_project.defs.reporting import check_specs, materialization, progress_logger, quarantine_metadata
+from dagster_project.defs.reporting import check_specs, progress_logger, quarantine_metadata
 from dagster_project.defs.resources import LakeResource, Workers
 from dagster_project.defs.stored import stored_materialization
 from dagster_project.ingest.batches import load_batch
@@ -30,9 +30,13 @@ def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers:
     # settles duplicates and writes the pages, the rest.
     n_workers = workers.count(len(batch.files), CHUNK_FILES)
     context.log.info(f"batch {key}: {len(batch.files)} files under {lake.raw}, {n_workers} process(es)")
-    snapshots, quarantine = [empty(SNAPSHOTS)], [empty(QUARANTINE)]
-    # Pages (the bulk) go to disk piece by piece; the per-file rows are small and kept.
-    with store.PartitionWriter(lake.warehouse, PAGES, {"batch": key}) as pages:
+    quarantine = [empty(QUARANTINE)]
+    # Pages and the per-file rows go to disk piece by piece: what this process holds does not grow
+    # with the batch (what it once held stays its footprint through the later stages).
+    with (
+        store.PartitionWriter(lake.warehouse, SNAPSHOTS, {"batch": key}) as snapshots,
+        store.PartitionWriter(lake.warehouse, PAGES, {"batch": key}) as pages,
+    ):
         for part in iter_ingest(
             lake.raw,
             batch.files,
@@ -43,13 +47,12 @@ def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers:
             pages.append(part.pages)
             snapshots.append(part.snapshots)
             quarantine.append(part.quarantine)
-        snapshot_rows, quarantine_rows = pl.concat(snapshots), pl.concat(quarantine)
+        quarantine_rows = pl.concat(quarantine)
         lake.write(QUARANTINE, quarantine_rows, stage="ingest", batch=key)
-        snapshots_path = lake.write(SNAPSHOTS, snapshot_rows, batch=key)
+        snapshots_path = snapshots.commit()
         pages_path = pages.commit()
-    yield materialization(
+    yield stored_materialization(
         SNAPSHOTS,
-        snapshot_rows,
         snapshots_path,
         non_empty=True,
         files=len(batch.files),

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Longest suffix first: `.html.gz` before `.gz`.
+# A name's format is looked up by its last suffix, or its last two when the last is `.gz`.
 FORMATS = {
     ".warc.gz": "warc.gz",
     ".html.gz": "html.gz",
@@ -21,11 +21,12 @@ FORMATS = {
 
 
 def format_of(name: str) -> str | None:
+    # Called on every file of the raw folder at every run: one or two dictionary lookups.
     lower = name.lower()
-    for suffix, fmt in FORMATS.items():
-        if lower.endswith(suffix):
-            return fmt
-    return None
+    dot = lower.rfind(".")
+    if dot > 0 and lower.endswith(".gz"):
+        dot = lower.rfind(".", 0, dot)
+    return FORMATS.get(lower[dot:]) if dot > 0 else None
 
 
 @dataclass
