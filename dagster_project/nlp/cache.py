@@ -9,6 +9,7 @@ built again; one that cannot be written is simply not kept.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -36,14 +37,19 @@ def load_or_build(path: Path, build: Callable[[], Any]) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # not there yet, or cut short
-        pass
-    value = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside then renamed: a reader never sees half a file, concurrent writers do not clash.
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
-            json.dump(value, f, ensure_ascii=False)
-        os.replace(f.name, path)
-    except OSError:
-        pass
+        value = build()
+    with contextlib.suppress(OSError):  # a folder that cannot be written keeps nothing
+        _keep(path, value)
     return value
+
+
+def _keep(path: Path, value: Any) -> None:
+    # Written aside then renamed: a reader never sees half a file, concurrent writers do not clash.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(value, f, ensure_ascii=False)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -86,11 +86,9 @@ class CommonWords:
         package = f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}, spaCy {spacy.__version__}"
         path = cache.path_for(f"common-words-{nlp.lang}", [__file__, names_module.__file__], [package])
         data = cache.load_or_build(path, lambda: _word_lists(folder))
-        try:
-            return cls(data["lookup"], data["index"]) if data["index"] else None
-        except (KeyError, TypeError):  # a stray file of another shape
+        if not isinstance(data, dict) or not {"lookup", "index"} <= data.keys():  # a stray file of another shape
             data = _word_lists(folder)
-            return cls(data["lookup"], data["index"]) if data["index"] else None
+        return cls(data["lookup"], data["index"]) if data["index"] else None
 
     def __contains__(self, word: str) -> bool:
         lower = word.lower()
