@@ -16,7 +16,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 @lru_cache(maxsize=1 << 16)
 def normalise(name: str) -> str:
     """Case-, accent-, article- and spacing-insensitive form: `L'Équateur` -> `equateur`."""
-    if name.isascii():  # no accents to strip (most names): skip the per-character pass
+    if name.isascii():  # no accents to strip (most names): skip the per-character loop
         text = name
     else:
         text = unicodedata.normalize("NFKD", name.replace("’", "'"))
