@@ -47,6 +47,11 @@ class EntityModels(dg.ConfigurableResource):
     def recognizer(self) -> EntityRecognizer:
         return _recognizer(self.batch_size, resolve_workers(self.processes))
 
+    def preload(self) -> None:
+        """Start loading the pipelines in this process (see EntityRecognizer.preload), for a run
+        whose entity step will execute here."""
+        self.recognizer().preload()
+
 
 _CACHE: dict[tuple[int, int], EntityRecognizer] = {}
 
