@@ -157,9 +157,9 @@ def test_with_the_catalogue_spellings_in_two_languages_are_one_entity(warehouse)
     )
     entities.write_parquet(warehouse / "entities" / "part-0.parquet")
     (warehouse / "entity_catalog").mkdir()
-    pl.DataFrame(
-        {"entity_id": ["E1"], "name": ["Maroc"], "label": ["LOC"], "country_code": ["MA"]}
-    ).write_parquet(warehouse / "entity_catalog" / "part-0.parquet")
+    pl.DataFrame({"entity_id": ["E1"], "name": ["Maroc"], "label": ["LOC"], "country_code": ["MA"]}).write_parquet(
+        warehouse / "entity_catalog" / "part-0.parquet"
+    )
     lake = ex.open_lake(warehouse)
     assert ex.has_entity_catalog(lake)
     morocco = ex.entity_mentions(lake).filter(pl.col("entity") == "E1").collect()

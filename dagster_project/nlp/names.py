@@ -10,6 +10,8 @@ from functools import lru_cache
 _ARTICLE = re.compile(r"^(?:l['’]|le |la |les |the |el |los |las )", re.IGNORECASE)
 _SPACE = re.compile(r"[\s\u00a0]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+# An acronym: capitals, digits and `&` only, at least one capital (`ONU`, `G20`, `AT&T`).
+ACRONYM = re.compile(r"^(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,10}$")
 
 
 # Names recur (a few thousand spellings make most of the mentions): each is worked out once.

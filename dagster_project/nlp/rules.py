@@ -20,9 +20,9 @@ from spacy.tokens import Doc, Span, Token
 from dagster_project.nlp import cache
 from dagster_project.nlp import names as names_module
 from dagster_project.nlp.gazetteer import Gazetteer, gazetteer
-from dagster_project.nlp.names import is_arabic, looks_like_name, normalise
+from dagster_project.nlp.names import ACRONYM, is_arabic, looks_like_name, normalise
+from dagster_project.nlp.spans import LABELS
 
-LABELS = ("PER", "ORG", "LOC", "MISC")
 COMPONENT = "news_entity_rules"
 MAX_PLACE_WORDS = 6
 
@@ -35,7 +35,6 @@ TITLES = frozenset(
     }
 )  # fmt: skip
 _TITLE_GLUE = frozenset({"le", "la", "el", "the", "royale", "royal"})
-ACRONYM = re.compile(r"^(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,10}$")
 _STANDALONE = re.compile(r"(?<![\w&.-])(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,8}(?![\w&-])")
 _ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "el", "los", "las", "the"})
 _WORD = re.compile(r"[^\W\d_]{2,}")

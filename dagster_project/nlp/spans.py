@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+# The entity labels kept: persons, organisations, places and other names.
+LABELS = ("PER", "ORG", "LOC", "MISC")
+
 # Civilities and titles written before a person's name; they are not part of the name.
 _HONORIFIC = re.compile(
     r"(?:(?:M|MM|Mme|Mmes|Mlle|Mlles|Mr|Mrs|Ms|Dr|Pr|Me|Sr|Sra|Srta|Dña|Dª)\.?\s+)+",
