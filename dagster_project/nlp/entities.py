@@ -113,10 +113,12 @@ class EntityRecognizer:
     def _load(self, language: str) -> Language:
         import spacy
 
+        from dagster_project.nlp import patterns
         from dagster_project.nlp.rules import COMPONENT, LINE_BREAKS  # registers the components
 
         package = self.pipelines.get(language)
         if package is not None:
+            patterns.prime(package)
             nlp = spacy.load(package, exclude=list(_LEFT_OUT), disable=list(_UNUSED))
             if _SENTENCES in nlp.component_names:
                 nlp.enable_pipe(_SENTENCES)
