@@ -18,9 +18,9 @@ R = TypeVar("R")
 
 WORKERS_ENV = "NEWS_WORKERS"
 
-# Imported once by the fork server, so each worker starts with the parsers imported and the
-# language models loaded. The server lives as long as this process unless stopped: `stop_server`
-# frees those models once the pools are done.
+# Imported once by the fork server, so each worker starts with the parsers imported. Models are
+# not loaded there: the fork server lives as long as this process, and would hold them through
+# the later stages; each worker loads what it uses (side by side, so it costs no more time).
 _PRELOAD = ["dagster_project.extract.warm", "dagster_project.ingest.stage"]
 
 
@@ -51,17 +51,6 @@ def start_server() -> None:
 
     _context()
     forkserver.ensure_running()
-
-
-def stop_server() -> None:
-    """Stop the fork server, freeing what it preloaded; a later pool starts a new one.
-
-    The standard library has no public call for this; its own tests use `_stop`."""
-    from multiprocessing import forkserver
-
-    stop = getattr(forkserver._forkserver, "_stop", None)
-    if stop is not None:
-        stop()
 
 
 def _context():

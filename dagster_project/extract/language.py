@@ -63,14 +63,6 @@ def detect_many(texts: list[str], languages: tuple[str, ...] = DEFAULT_LANGUAGES
     return [_CACHE.get((t, languages)) if len(t) <= _SHORT else detect(t, languages) for t in texts]
 
 
-def load_models(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> None:
-    """Load the models of `languages` now rather than on the first text (lingua loads them lazily).
-
-    One plain detection does it without starting lingua's thread pool, so a process may still
-    fork safely afterwards."""
-    _detector(languages).detect_language_of("Le président a annoncé la réforme hier soir.")
-
-
 def clear_cache() -> None:
     _CACHE.clear()
     _LONG.clear()

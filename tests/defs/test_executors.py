@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
-import psutil
 import pytest
 from dask.distributed import LocalCluster
 
@@ -93,7 +92,3 @@ def test_pool_workers_give_the_same_tables(tmp_path, in_process, real_sample):
     for name, frame in in_process.items():
         assert pooled[name].equals(frame), name
     assert step_processes() == {"process_batch": {os.getpid()}, "build_catalog": {os.getpid()}}
-    # The fork server and the entity recognizer's process are gone with the run (multiprocessing's
-    # resource tracker stays for this process's lifetime).
-    left = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True) if p.status() != "zombie"]
-    assert not [c for c in left if "resource_tracker" not in c]
