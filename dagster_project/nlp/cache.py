@@ -1,5 +1,6 @@
-"""Word lists derived from packaged data (the gazetteer, a pipeline's common words), kept between
-processes: building them takes about a second each, reading them back a tenth of that.
+"""What is derived from packaged data and slow to derive (the gazetteer, a pipeline's common words,
+its compiled tokenizer pattern), kept between processes: building each takes one to three and a
+half seconds, reading it back a tenth of a second or less.
 
 They live as JSON in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`, under
 `news-lake/`), named by a digest of what they are made from (the code that makes them, the data
