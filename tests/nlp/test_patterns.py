@@ -43,8 +43,24 @@ def test_the_rebuilt_pattern_matches_as_a_fresh_compile(pattern, cache_folder):
     assert len(list(cache_folder.glob("pattern-*.json"))) == 1
 
 
-def test_the_pipeline_tokenizer_uses_that_pattern(recognizer, pattern):
-    assert recognizer.pipeline("fr").tokenizer.token_match.__self__.pattern == pattern
+def test_loading_the_pipeline_compiles_no_large_pattern(pattern, cache_folder, monkeypatch):
+    from dagster_project.nlp.entities import EntityRecognizer
+
+    patterns.prime(PIPELINES["fr"])  # kept in this test's cache folder
+    re._cache.pop((str, pattern, 0), None)
+    compiled: list[int] = []
+    real = _compiler.compile
+
+    def spy(p, flags=0):
+        compiled.append(len(p))
+        return real(p, flags)
+
+    monkeypatch.setattr(_compiler, "compile", spy)
+    re.compile("x" * 12345)  # the spy sees what re compiles
+    assert compiled == [12345]
+    nlp = EntityRecognizer(n_process=1).pipeline("fr")
+    assert nlp.tokenizer.token_match.__self__.pattern == pattern
+    assert all(n < patterns.MIN_CHARS for n in compiled)
 
 
 def test_a_damaged_copy_is_not_used_and_is_made_again(pattern, cache_folder):
