@@ -1,6 +1,5 @@
 """Running the whole pipeline through Dagster from the command line (what `run` does)."""
 
-import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,17 +7,11 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from dagster_project.defs.partitions import batches
-from dagster_project.defs.resources import EntityModels
-from dagster_project.ingest.batches import list_batches, load_batch, register_new_files
+from dagster_project.ingest.batches import list_batches, register_new_files
 from dagster_project.lake import store
 from dagster_project.lake.schemas import HEADLINES
 from dagster_project.parallel import WORKERS_ENV, resolve_workers, start_server
 from dagster_project.settings import Settings
-
-# Up to this many new snapshot files in a run, the entity pipelines load in a child process while the
-# batches run (see nlp/recognizer_process.py): their 2 s load is then a large share of the run. On
-# larger runs it is not, and the child's 400 MB are better left to the batches' workers.
-LOAD_AHEAD_MAX_FILES = 50_000
 
 # Dagster's console logger at INFO: progress and warnings, without every step event.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -122,27 +115,22 @@ def run_pipeline(settings: Settings, log: Callable[[str], None] = print, executi
         + (f"{len(new.files)} new, registered as batch {new.key}" if new else "no new files")
     )
     pending = pending_batches(settings)
-    n_files = sum(len(load_batch(settings.warehouse_dir, key).files) for key in pending)
-    ahead = pending and execution.executor == "in_process" and resolve_workers(execution.workers) > 1
-    with contextlib.ExitStack() as stack:
-        if ahead:
-            start_server()  # the workers' imports are done meanwhile
-        if ahead and n_files <= LOAD_AHEAD_MAX_FILES:
-            stack.enter_context(EntityModels(processes=execution.workers).loaded_ahead())
-        with open_instance(settings) as instance:
-            keys = list_batches(settings.warehouse_dir)
-            unknown = [k for k in keys if not instance.has_dynamic_partition(batches.name, k)]
-            if unknown:
-                instance.add_dynamic_partitions(batches.name, unknown)
-            for key in pending:
-                log(f"processing batch {key}")
-                result = execute(settings, execution, instance, "process_batch", partition_key=key)
-                (outcome.batches_run if result.success else outcome.failed).append(key)
-            if outcome.failed:
-                log(f"batches failed: {', '.join(outcome.failed)}; the catalogue was not rebuilt")
-                return outcome
-            log("building the article catalogue and entities")
-            result = execute(settings, execution, instance, "build_catalog")
-            if not result.success:
-                outcome.failed.append("build_catalog")
+    if pending and execution.executor == "in_process" and resolve_workers(execution.workers) > 1:
+        start_server()  # the workers' imports are done meanwhile
+    with open_instance(settings) as instance:
+        keys = list_batches(settings.warehouse_dir)
+        unknown = [k for k in keys if not instance.has_dynamic_partition(batches.name, k)]
+        if unknown:
+            instance.add_dynamic_partitions(batches.name, unknown)
+        for key in pending:
+            log(f"processing batch {key}")
+            result = execute(settings, execution, instance, "process_batch", partition_key=key)
+            (outcome.batches_run if result.success else outcome.failed).append(key)
+        if outcome.failed:
+            log(f"batches failed: {', '.join(outcome.failed)}; the catalogue was not rebuilt")
+            return outcome
+        log("building the article catalogue and entities")
+        result = execute(settings, execution, instance, "build_catalog")
+        if not result.success:
+            outcome.failed.append("build_catalog")
     return outcome

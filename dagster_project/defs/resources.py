@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -12,7 +10,6 @@ import polars as pl
 from dagster_project.lake import store
 from dagster_project.lake.schemas import Table
 from dagster_project.nlp.entities import EntityRecognizer
-from dagster_project.nlp.recognizer_process import RecognizerProcess
 from dagster_project.parallel import resolve_workers
 
 
@@ -48,24 +45,10 @@ class EntityModels(dg.ConfigurableResource):
     processes: int = 0
 
     def recognizer(self) -> EntityRecognizer:
-        key = (self.batch_size, resolve_workers(self.processes))
-        return _AHEAD.get(key) or _recognizer(*key)
-
-    @contextmanager
-    def loaded_ahead(self) -> Iterator[None]:
-        """Within the block, `recognizer()` in this process is a RecognizerProcess started on
-        entry: the pipelines load in a child process while the steps before the entity step run."""
-        key = (self.batch_size, resolve_workers(self.processes))
-        with RecognizerProcess(batch_size=self.batch_size, n_process=key[1]) as process:
-            _AHEAD[key] = process
-            try:
-                yield
-            finally:
-                del _AHEAD[key]
+        return _recognizer(self.batch_size, resolve_workers(self.processes))
 
 
 _CACHE: dict[tuple[int, int], EntityRecognizer] = {}
-_AHEAD: dict[tuple[int, int], RecognizerProcess] = {}
 
 
 def _recognizer(batch_size: int, processes: int) -> EntityRecognizer:
