@@ -36,9 +36,11 @@ def prime(package: str) -> int:
         return 0
     primed = 0
     for pattern in patterns:
-        path = _path(pattern)
+        digest = hashlib.sha256(pattern.encode()).hexdigest()
+        path = _path(digest)
         try:
-            compiled = _rebuild(pattern, cache.load_or_build(path, lambda p=pattern: _compile(p)))
+            kept = cache.load_or_build(path, lambda p=pattern, d=digest: _compile(p, d))
+            compiled = _rebuild(pattern, digest, kept)
         except Exception:  # a kept copy that is not right: made again by the next load
             path.unlink(missing_ok=True)
             continue
@@ -59,18 +61,18 @@ def large_patterns(package: str) -> list[str]:
     return [v for v in data.values() if isinstance(v, str) and len(v) >= MIN_CHARS]
 
 
-def _path(pattern: str) -> Path:
-    versions = [sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), hashlib.sha256(pattern.encode()).hexdigest()]
-    return cache.path_for("pattern", [__file__], versions)
+def _path(digest: str) -> Path:
+    """Named by the pattern's digest and the interpreter: `re`'s code is its own."""
+    return cache.path_for("pattern", [__file__], [sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), digest])
 
 
-def _compile(pattern: str) -> dict:
+def _compile(pattern: str, digest: str) -> dict:
     """What `re.compile(pattern)` hands to the regular expression engine."""
     from re import _compiler, _parser
 
     parsed = _parser.parse(pattern, 0)
     return {
-        "sha256": hashlib.sha256(pattern.encode()).hexdigest(),
+        "sha256": digest,
         "flags": parsed.state.flags,
         "code": _compiler._code(parsed, 0),
         "groups": parsed.state.groups,
@@ -78,8 +80,8 @@ def _compile(pattern: str) -> dict:
     }
 
 
-def _rebuild(pattern: str, kept: dict) -> re.Pattern:
-    if kept["sha256"] != hashlib.sha256(pattern.encode()).hexdigest():
+def _rebuild(pattern: str, digest: str, kept: dict) -> re.Pattern:
+    if kept["sha256"] != digest:
         raise ValueError("kept code is for another pattern")
     indexgroup = [None] * kept["groups"]
     for name, index in kept["groupindex"].items():
