@@ -1,6 +1,6 @@
 """Entity assets: `articles` and `headlines` -> `entities`, `entity_coverage` and `entity_catalog`;
 only new or changed texts are recognised (a headline once per distinct text), the catalogue is
-rebuilt from all mentions."""
+rebuilt from all mentions (with each text's keys resolved once, when it is first recognised)."""
 
 import dagster as dg
 import polars as pl
@@ -10,8 +10,10 @@ from dagster_project.defs.resources import EntityModels, LakeResource
 from dagster_project.defs.stored import stored_materialization
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, HEADLINES
+from dagster_project.nlp.catalog import resolver_version
 from dagster_project.nlp.stage import (
     INPUTS_KEY,
+    RESOLVER_KEY,
     article_texts,
     headline_texts,
     inputs_digest,
@@ -58,6 +60,7 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
         recognizer,
         previous_entities=lake.scan(ENTITIES).collect(),
         previous_coverage=lake.scan(ENTITY_COVERAGE).collect(),
+        previous_resolver=store.read_metadata(lake.warehouse, ENTITY_COVERAGE).get(RESOLVER_KEY),
         progress=progress_logger(context, "texts recognised"),
     )
     context.log.info(f"{result.n_processed} articles and headlines recognised, {result.n_kept} kept from earlier runs")
@@ -67,7 +70,12 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
     # next run redoes those texts.
     entities_path = lake.write(ENTITIES, result.entities)
     catalog_path = lake.write(ENTITY_CATALOG, result.catalog)
-    coverage_path = store.write(lake.warehouse, ENTITY_COVERAGE, result.coverage, metadata={INPUTS_KEY: digest})
+    coverage_path = store.write(
+        lake.warehouse,
+        ENTITY_COVERAGE,
+        result.coverage,
+        metadata={INPUTS_KEY: digest, RESOLVER_KEY: resolver_version()},
+    )
     yield materialization(ENTITIES, result.entities, entities_path, processed=result.n_processed)
     yield materialization(ENTITY_COVERAGE, result.coverage, coverage_path, processed=result.n_processed)
     yield materialization(ENTITY_CATALOG, result.catalog, catalog_path)

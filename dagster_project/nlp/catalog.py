@@ -29,6 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.lake.schemas import LINKS
 from dagster_project.nlp.gazetteer import KINGDOM_WORDS, gazetteer
 from dagster_project.nlp.names import ACRONYM, normalise
 
@@ -44,14 +45,24 @@ class Resolution:
 
 @dataclass
 class Clustering:
-    """Keys of every mention, the cross-text links, and the resulting clusters."""
+    """The cross-text links between keys, and the resulting clusters."""
 
-    resolutions: list[Resolution]
     links: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))  # key -> {(key, rule)}
     root: dict[str, str] = field(default_factory=dict)  # key -> cluster root key
 
     def entity_id(self, key: str) -> str:
         return entity_id(self.root.get(key, key))
+
+
+@lru_cache(maxsize=1)
+def resolver_version() -> str:
+    """Changes with whatever decides a text's keys: this module, name normalisation, the gazetteer's
+    code and data packages. Keys stored by another version are made again."""
+    from dagster_project.nlp.gazetteer import cache_path  # named after the code and data it is built from
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(cache_path().name.encode())
+    return digest.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -147,30 +158,60 @@ def _default_key(text: str, label: str) -> str:
     return f"{label}:{normalise(text)}"
 
 
-def cluster(mentions: pl.DataFrame) -> Clustering:
-    """Resolve every text's mentions (columns source, source_id, field, text, label, start, end; any
-    order) and merge keys across texts. `resolutions` follow the row order of `mentions`."""
+def resolve_texts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Text-local keys: `mentions` (columns source, source_id, field, text, label, start, end; any
+    order, other columns kept) with `entity_key` and `resolution` added, and one row per text with
+    its acronym links (source, source_id, links). Only what a text holds decides its keys, so they
+    are stored with the mentions and a later run resolves new texts only."""
     indexed = mentions.with_row_index("_row").sort("source", "source_id", "field", "start", "end")
     rows = indexed.select("source", "source_id", "_row", "field", "text", "label", "start", "end").rows()
-    resolutions: list[Resolution | None] = [None] * mentions.height
-    all_links: list[tuple[str, str, str]] = []
+    keys: list[str | None] = [None] * mentions.height
+    rules: list[str | None] = [None] * mentions.height
+    units: list[tuple[str, str]] = []
+    unit_links: list[list[dict[str, str]]] = []
     # A headline seen in many captures is many texts with the same mentions: resolve it once.
-    resolved: dict[tuple, list[Resolution]] = {}
-    for _, group in groupby(rows, key=itemgetter(0, 1)):
+    resolved: dict[tuple, tuple[list[Resolution], list[dict[str, str]]]] = {}
+    for unit, group in groupby(rows, key=itemgetter(0, 1)):
         text_rows = list(group)
         spans = tuple(row[3:] for row in text_rows)
         found = resolved.get(spans)
         if found is None:
-            found, links = resolve_text(list(spans))
-            resolved[spans] = found
-            all_links += links
-        for row, res in zip(text_rows, found, strict=True):
-            resolutions[row[2]] = res
-    result = Clustering([r for r in resolutions if r is not None])
-    for a, b, rule in all_links:
+            resolutions, links = resolve_text(list(spans))
+            found = resolved[spans] = (
+                resolutions,
+                [{"acronym_key": a, "name_key": b, "rule": rule} for a, b, rule in links],
+            )
+        for row, res in zip(text_rows, found[0], strict=True):
+            keys[row[2]] = res.key
+            rules[row[2]] = res.rule
+        units.append(unit)
+        unit_links.append(found[1])
+    out = mentions.with_columns(
+        pl.Series("entity_key", keys, dtype=pl.String), pl.Series("resolution", rules, dtype=pl.String)
+    )
+    links = pl.DataFrame(
+        {
+            "source": [u[0] for u in units],
+            "source_id": [u[1] for u in units],
+            "links": unit_links,
+        },
+        schema=LINKS_SCHEMA,
+    )
+    return out, links
+
+
+LINKS_SCHEMA = {"source": pl.String(), "source_id": pl.String(), "links": LINKS}
+
+
+def cluster(keys: Iterable[str], links: pl.DataFrame) -> Clustering:
+    """Merge text-local keys across texts by the acronym links (`links`: a `links` column as
+    returned by `resolve_texts`)."""
+    triples = links.select(pl.col("links").explode()).drop_nulls().unnest("links").rows() if links.height else []
+    result = Clustering()
+    for a, b, rule in triples:
         result.links[a].add((b, rule))
         result.links[b].add((a, rule))
-    result.root = _roots({r.key for r in result.resolutions}, all_links)
+    result.root = _roots(set(keys), triples)
     return result
 
 
@@ -205,26 +246,29 @@ def _roots(keys: set[str], links: Iterable[tuple[str, str, str]]) -> dict[str, s
     return root
 
 
-def assign_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, Clustering]:
-    """`mentions` with its `entity_id` column (re)computed, and the clustering that gave it."""
-    clustering = cluster(mentions)
-    keys = [r.key for r in clustering.resolutions]
+def assign_entities(mentions: pl.DataFrame, links: pl.DataFrame | None = None) -> tuple[pl.DataFrame, Clustering]:
+    """`mentions` with `entity_key`, `resolution` and `entity_id`, and the clustering that gave them.
+    Keys already in `mentions` are used as they are when the texts' `links` are given; without
+    them, every text is resolved."""
+    if links is None or "entity_key" not in mentions.columns:
+        mentions, links = resolve_texts(mentions.drop("entity_key", "resolution", strict=False))
+    keys = mentions.get_column("entity_key").unique().to_list()
+    clustering = cluster(keys, links)
     ids = [clustering.entity_id(k) for k in keys]
-    out = mentions.with_columns(
-        pl.Series("entity_id", ids, dtype=pl.String),
-        pl.Series("_key", keys, dtype=pl.String),
-        pl.Series("_rule", [r.rule for r in clustering.resolutions], dtype=pl.String),
-    )
-    return out, clustering
+    entity_ids = pl.col("entity_key").replace_strict(keys, ids, return_dtype=pl.String)
+    return mentions.with_columns(entity_ids.alias("entity_id")), clustering
 
 
-def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def build_catalog(
+    mentions: pl.DataFrame, seen: pl.DataFrame, links: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Entities of the mentions and the catalogue. `mentions`: source, source_id, field, text, label,
-    start, end (other columns kept); `seen`: source, source_id, first_seen, last_seen (Dates).
-    Returns (mentions with entity_id, catalogue rows)."""
-    assigned, clustering = assign_entities(mentions)
+    start, end (other columns kept), and `entity_key`, `resolution` when the texts' `links` are
+    given (see `assign_entities`); `seen`: source, source_id, first_seen, last_seen (Dates).
+    Returns (mentions with entity_key, resolution and entity_id, catalogue rows)."""
+    assigned, clustering = assign_entities(mentions, links)
     places = gazetteer()
-    roots = sorted({clustering.root.get(k, k) for k in assigned["_key"].unique().to_list()})
+    roots = sorted({clustering.root.get(k, k) for k in assigned["entity_key"].unique().to_list()})
     members: dict[str, set[str]] = defaultdict(set)
     for key, root in clustering.root.items():
         members[root].add(key)
@@ -275,7 +319,7 @@ def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFr
     )
     stats = frame.group_by("entity_id").agg(
         pl.col("text").unique().sort().alias("aliases"),
-        pl.col("_rule").unique().sort().alias("_rules"),
+        pl.col("resolution").unique().sort().alias("_rules"),
         pl.len().alias("n_mentions"),
         pl.col("source_id").filter(pl.col("source") == "article").n_unique().alias("n_articles"),
         pl.col("source_id").filter(pl.col("source") == "headline").n_unique().alias("n_headlines"),
@@ -295,7 +339,7 @@ def build_catalog(mentions: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFr
         .cast(CATALOG_SCHEMA)
         .sort("entity_id")
     )
-    return assigned.drop("_key", "_rule"), catalog
+    return assigned, catalog
 
 
 def _place(places, root: str):
@@ -324,14 +368,15 @@ def _link_rules(clustering: Clustering, keys: set[str]) -> set[str]:
 def explain(mentions: pl.DataFrame, name_a: str, name_b: str) -> list[str]:
     """Why the mentions named `name_a` and `name_b` are one entity: one line per rule on the way, or
     a line saying they are not."""
-    assigned, clustering = assign_entities(mentions)
+    assigned, clustering = assign_entities(mentions.drop("entity_key", "resolution", strict=False))
     lines: list[str] = []
     ends = []
     for name in (name_a, name_b):
         hits = assigned.filter(pl.col("text") == name)
         if hits.is_empty():
             return [f"'{name}' is not a mention"]
-        key, rule = hits.group_by("_key", "_rule").len().sort("len", "_key", descending=[True, False]).row(0)[:2]
+        counts = hits.group_by("entity_key", "resolution").len()
+        key, rule = counts.sort("len", "entity_key", descending=[True, False]).row(0)[:2]
         lines.append(f"'{name}' -> {key}  [{rule}]")
         ends.append(key)
     path = _path(clustering, *ends)

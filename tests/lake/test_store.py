@@ -74,8 +74,8 @@ def test_write_then_read_partition_round_trips_with_declared_dtypes(tmp_path):
     assert back.row(1, named=True)["related"] == []
 
 
-def test_unpartitioned_table_round_trip(tmp_path):
-    frame = pl.DataFrame(
+def entity_frame() -> pl.DataFrame:
+    return pl.DataFrame(
         {
             "source": ["article"],
             "source_id": ["a1"],
@@ -85,9 +85,15 @@ def test_unpartitioned_table_round_trip(tmp_path):
             "start": [0],
             "end": [5],
             "model": ["spacy:fr_core_news_md-3.8.0+rules-1"],
+            "entity_key": ["place:city:3652462"],
+            "resolution": ["gazetteer: 'Quito' is a name of Quito"],
             "entity_id": ["e08c93ec4df475e0"],
         }
     )
+
+
+def test_unpartitioned_table_round_trip(tmp_path):
+    frame = entity_frame()
     path = store.write(tmp_path, ENTITIES, frame)
     assert path == tmp_path / "entities" / "part-0.parquet"
     assert store.has_partition(tmp_path, ENTITIES)
@@ -216,3 +222,12 @@ def test_invalid_partition_values_are_rejected(tmp_path, value):
     with pytest.raises(ValueError, match="invalid partition value"):
         store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1"]), {"batch": value})
     assert all_files(tmp_path) == []
+
+
+def test_columns_declared_after_a_file_was_written_scan_as_null(tmp_path):
+    older = entity_frame().cast(ENTITIES.schema).drop("entity_key", "resolution")
+    (tmp_path / "entities").mkdir()
+    older.write_parquet(tmp_path / "entities" / "part-0.parquet")
+    got = store.scan(tmp_path, ENTITIES).collect()
+    assert got.columns == ENTITIES.column_names and got.schema == ENTITIES.schema
+    assert got["entity_key"].to_list() == [None] and got["text"].to_list() == ["Quito"]

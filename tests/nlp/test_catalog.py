@@ -71,6 +71,27 @@ def test_an_acronym_joins_its_long_name_across_texts(result):
     assert row["n_articles"] == 2
 
 
+def test_keys_and_acronym_links_are_stored_and_give_the_same_catalogue(result):
+    a1 = result.entities.filter(pl.col("source_id") == "a1")
+    keys = dict(zip(a1["text"], a1["entity_key"], strict=False))
+    assert keys["Maroc"] == "place:country:MA" and keys["Skim"] == "PER:ahmed skim"
+    links = {r["source_id"]: r["links"] for r in result.coverage.to_dicts()}
+    long_name = "Forum mondial sur la migration et le développement"
+    assert {
+        "acronym_key": "ORG:gfmd",
+        "name_key": keys[long_name],
+        "rule": f"acronym: 'GFMD' is defined as '{long_name}'",
+    } in links["a1"]
+    assert links["a2"] == []  # uses GFMD without defining it: joined by a1's link
+    seen = pl.DataFrame(
+        [(s, i, d, d) for s, i, _f, _l, d, _t in TEXTS],
+        schema=["source", "source_id", "first_seen", "last_seen"],
+        orient="row",
+    )
+    stored, catalog = build_catalog(result.entities, seen, result.coverage.select("source", "source_id", "links"))
+    assert stored.equals(result.entities.select(stored.columns)) and catalog.equals(result.catalog)
+
+
 def test_explain_prints_the_rules(result):
     lines = explain(result.entities, "Maroc", "Royaume")
     assert lines[0].startswith("'Maroc' -> place:country:MA  [gazetteer:")

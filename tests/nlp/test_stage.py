@@ -9,6 +9,8 @@ import pytest
 
 from dagster_project.extract.records import headline_id
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, HEADLINES, empty
+from dagster_project.nlp import catalog
+from dagster_project.nlp.catalog import resolver_version
 from dagster_project.nlp.stage import article_texts, headline_texts, recognise_texts
 
 
@@ -116,6 +118,66 @@ def test_a_second_run_keeps_everything_and_a_changed_body_is_redone(recognizer, 
     assert changed.entities.filter(pl.col("source_id") != "a1").equals(
         first.entities.filter(pl.col("source_id") != "a1")
     )
+
+
+@pytest.fixture
+def resolved(monkeypatch) -> list[set[str]]:
+    """The mentions (as a set of names) of each text the catalogue resolves from now on."""
+    calls: list[set[str]] = []
+    real = catalog.resolve_text
+
+    def spy(mentions):
+        calls.append({m[1] for m in mentions})
+        return real(mentions)
+
+    monkeypatch.setattr(catalog, "resolve_text", spy)
+    return calls
+
+
+NEW_BODY = "Le Maroc a reçu Mme Nezha El Ouafi à Rabat."
+
+
+def test_only_new_texts_get_catalogue_keys_and_the_tables_match_a_run_from_scratch(recognizer, first, resolved):
+    scratch = recognise_texts(texts(NEW_BODY), recognizer)
+    resolved.clear()
+    again = recognise_texts(
+        texts(NEW_BODY),
+        recognizer,
+        previous_entities=first.entities,
+        previous_coverage=first.coverage,
+        previous_resolver=resolver_version(),
+    )
+    # a1's body changed: its mentions are the only ones resolved; the kept texts' keys are reused.
+    assert resolved == [set(again.entities.filter(pl.col("source_id") == "a1")["text"])]
+    assert "Nezha El Ouafi" in resolved[0]
+    assert again.entities.equals(scratch.entities)
+    assert again.coverage.equals(scratch.coverage) and again.catalog.equals(scratch.catalog)
+
+
+def test_keys_are_made_again_for_tables_without_them_or_made_by_other_rules(recognizer, first, resolved):
+    with_mentions = first.entities.select("source", "source_id").unique().height
+    # Tables written before the keys were stored: the columns read as null.
+    older = recognise_texts(
+        texts(),
+        recognizer,
+        previous_entities=first.entities.with_columns(entity_key=None, resolution=None),
+        previous_coverage=first.coverage.with_columns(
+            pl.lit(None, dtype=first.coverage.schema["links"]).alias("links")
+        ),
+        previous_resolver=resolver_version(),
+    )
+    assert len(resolved) == with_mentions and older.n_kept == 5
+    assert older.entities.equals(first.entities) and older.catalog.equals(first.catalog)
+    assert older.coverage.equals(first.coverage)
+    resolved.clear()
+    other_rules = recognise_texts(
+        texts(),
+        recognizer,
+        previous_entities=first.entities,
+        previous_coverage=first.coverage,
+        previous_resolver="0123456789abcdef",
+    )
+    assert len(resolved) == with_mentions and other_rules.entities.equals(first.entities)
 
 
 def test_no_texts_give_empty_tables(recognizer):
