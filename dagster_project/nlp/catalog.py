@@ -29,7 +29,8 @@ from pathlib import Path
 
 import polars as pl
 
-from dagster_project.lake.schemas import LINKS
+from dagster_project.lake import store
+from dagster_project.lake.schemas import ENTITIES, ENTITY_COVERAGE, LINKS
 from dagster_project.nlp.gazetteer import KINGDOM_WORDS, gazetteer
 from dagster_project.nlp.names import ACRONYM, normalise
 
@@ -365,10 +366,13 @@ def _link_rules(clustering: Clustering, keys: set[str]) -> set[str]:
     return {rule for k in keys for _, rule in clustering.links.get(k, ())}
 
 
-def explain(mentions: pl.DataFrame, name_a: str, name_b: str) -> list[str]:
+def explain(mentions: pl.DataFrame, name_a: str, name_b: str, links: pl.DataFrame | None = None) -> list[str]:
     """Why the mentions named `name_a` and `name_b` are one entity: one line per rule on the way, or
-    a line saying they are not."""
-    assigned, clustering = assign_entities(mentions.drop("entity_key", "resolution", strict=False))
+    a line saying they are not. With the texts' `links`, from the keys stored with the mentions;
+    without, every text is resolved again."""
+    if links is None:
+        mentions = mentions.drop("entity_key", "resolution", strict=False)
+    assigned, clustering = assign_entities(mentions, links)
     lines: list[str] = []
     ends = []
     for name in (name_a, name_b):
@@ -414,8 +418,15 @@ def main(argv: list[str] | None = None) -> int:
         print(main.__doc__, file=sys.stderr)
         return 2
     warehouse, a, b = args
-    mentions = pl.read_parquet(Path(warehouse) / "entities" / "**" / "*.parquet")
-    lines = explain(mentions, a, b)
+    mentions = store.scan(Path(warehouse), ENTITIES).collect()
+    links = store.scan(Path(warehouse), ENTITY_COVERAGE).select("source", "source_id", "links").collect()
+    # The stored keys, when every text has them (tables written by older versions lack them).
+    stored = not (
+        mentions["entity_key"].null_count()
+        or links["links"].null_count()
+        or mentions.join(links, on=["source", "source_id"], how="anti").height
+    )
+    lines = explain(mentions, a, b, links if stored else None)
     print("\n".join(lines))
     return 0 if lines[-1].startswith("same entity") else 1
 

@@ -7,6 +7,9 @@ from datetime import date
 import polars as pl
 import pytest
 
+from dagster_project.lake import store
+from dagster_project.lake.schemas import ENTITIES, ENTITY_COVERAGE
+from dagster_project.nlp import catalog
 from dagster_project.nlp.catalog import build_catalog, explain, main, resolve_text
 from dagster_project.nlp.stage import recognise_texts
 
@@ -103,12 +106,25 @@ def test_explain_prints_the_rules(result):
     assert explain(result.entities, "Maroc", "Atlantide") == ["'Atlantide' is not a mention"]
 
 
-def test_explain_from_the_command_line(result, tmp_path, capsys):
-    (tmp_path / "entities").mkdir()
-    result.entities.write_parquet(tmp_path / "entities" / "part-0.parquet")
+def test_explain_from_the_command_line(result, tmp_path, capsys, monkeypatch):
+    store.write(tmp_path, ENTITIES, result.entities)
+    store.write(tmp_path, ENTITY_COVERAGE, result.coverage)
+    resolved = []
+    monkeypatch.setattr(catalog, "resolve_text", lambda mentions: resolved.append(mentions))
     assert main([str(tmp_path), "Morocco", "المغرب"]) == 0
     assert "same entity" in capsys.readouterr().out
+    assert main([str(tmp_path), "GFMD", "Forum mondial sur la migration et le développement"]) == 0
+    assert "acronym: 'GFMD' is defined as" in capsys.readouterr().out
     assert main([str(tmp_path), "Maroc", "Quito"]) == 1
+    assert resolved == []  # the keys and links stored with the tables were used
+
+
+def test_explain_resolves_again_without_stored_keys(result, tmp_path, capsys):
+    older = result.entities.drop("entity_key", "resolution")  # written before keys were stored
+    (tmp_path / "entities").mkdir()
+    older.write_parquet(tmp_path / "entities" / "part-0.parquet")
+    assert main([str(tmp_path), "GFMD", "Forum mondial sur la migration et le développement"]) == 0
+    assert "acronym: 'GFMD' is defined as" in capsys.readouterr().out
 
 
 def test_clustering_does_not_depend_on_row_order(result):
