@@ -164,17 +164,24 @@ def resolve_texts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     order, other columns kept) with `entity_key` and `resolution` added, and one row per text with
     its acronym links (source, source_id, links). Only what a text holds decides its keys, so they
     are stored with the mentions and a later run resolves new texts only."""
-    indexed = mentions.with_row_index("_row").sort("source", "source_id", "field", "start", "end")
-    rows = indexed.select("source", "source_id", "_row", "field", "text", "label", "start", "end").rows()
+    ordered = (
+        mentions.select("source", "source_id", "field", "text", "label", "start", "end")
+        .with_row_index("_row")
+        .sort("source", "source_id", "field", "start", "end")
+        .with_columns(pl.struct("source", "source_id").rle_id().alias("_unit"))
+    )
+    units = ordered.select("source", "source_id").unique(maintain_order=True)  # in `_unit` order
+    # Python objects for every mention: only what the rules read (a unit number, not its two ids).
+    rows = ordered.select("_unit", "_row", "field", "text", "label", "start", "end").rows()
+    del ordered
     keys: list[str | None] = [None] * mentions.height
     rules: list[str | None] = [None] * mentions.height
-    units: list[tuple[str, str]] = []
     unit_links: list[list[dict[str, str]]] = []
-    # A headline seen in many captures is many texts with the same mentions: resolve it once.
+    # Texts with the same mentions (the same headline under two ids) are resolved once.
     resolved: dict[tuple, tuple[list[Resolution], list[dict[str, str]]]] = {}
-    for unit, group in groupby(rows, key=itemgetter(0, 1)):
+    for _, group in groupby(rows, key=itemgetter(0)):
         text_rows = list(group)
-        spans = tuple(row[3:] for row in text_rows)
+        spans = tuple(row[2:] for row in text_rows)
         found = resolved.get(spans)
         if found is None:
             resolutions, links = resolve_text(list(spans))
@@ -183,25 +190,14 @@ def resolve_texts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 [{"acronym_key": a, "name_key": b, "rule": rule} for a, b, rule in links],
             )
         for row, res in zip(text_rows, found[0], strict=True):
-            keys[row[2]] = res.key
-            rules[row[2]] = res.rule
-        units.append(unit)
+            keys[row[1]] = res.key
+            rules[row[1]] = res.rule
         unit_links.append(found[1])
     out = mentions.with_columns(
         pl.Series("entity_key", keys, dtype=pl.String), pl.Series("resolution", rules, dtype=pl.String)
     )
-    links = pl.DataFrame(
-        {
-            "source": [u[0] for u in units],
-            "source_id": [u[1] for u in units],
-            "links": unit_links,
-        },
-        schema=LINKS_SCHEMA,
-    )
+    links = units.with_columns(pl.Series("links", unit_links, dtype=LINKS))
     return out, links
-
-
-LINKS_SCHEMA = {"source": pl.String(), "source_id": pl.String(), "links": LINKS}
 
 
 def cluster(keys: Iterable[str], links: pl.DataFrame) -> Clustering:

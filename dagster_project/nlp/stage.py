@@ -38,6 +38,9 @@ INPUTS_KEY = "news_lake.entity_inputs"
 # And the version of the catalogue rules that gave the stored mentions their keys.
 RESOLVER_KEY = "news_lake.entity_resolver"
 
+# What recognition finds; the catalogue adds the keys and entity_id.
+_FOUND = ("source", "source_id", "field", "text", "label", "start", "end", "model")
+
 _TEXTS_SCHEMA = {
     "source": pl.String,
     "source_id": pl.String,
@@ -120,18 +123,22 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     )
 
 
-def _resolve(mentions: pl.DataFrame, coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Catalogue keys for the texts that have none yet (new, or kept from tables written before
-    keys were stored or by other rules); the others keep theirs."""
+def _resolve(kept: pl.DataFrame, found: pl.DataFrame, coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mentions with their catalogue keys: the `kept` ones keep theirs, the `found` ones (columns
+    `_FOUND`) get theirs, and so do kept ones that have none (tables written before keys were
+    stored, or by other rules); `coverage` gets each text's links."""
     units = ["source", "source_id"]
-    todo = pl.concat(
+    stale = pl.concat(
         [
             coverage.filter(pl.col("links").is_null()).select(units),
-            mentions.filter(pl.col("entity_key").is_null() | pl.col("resolution").is_null()).select(units),
+            kept.filter(pl.col("entity_key").is_null() | pl.col("resolution").is_null()).select(units),
         ]
     ).unique()
-    fresh, links = resolve_texts(mentions.join(todo, on=units, how="semi").drop("entity_key", "resolution"))
-    mentions = pl.concat([mentions.join(todo, on=units, how="anti"), fresh.select(mentions.columns)])
+    todo = pl.concat([kept.join(stale, on=units, how="semi").select(_FOUND), found])
+    fresh, links = resolve_texts(todo)
+    del todo
+    fresh = fresh.with_columns(pl.lit(None, dtype=pl.String).alias("entity_id"))  # given by the catalogue
+    mentions = pl.concat([kept.join(stale, on=units, how="anti"), fresh.select(ENTITIES.column_names)])
     coverage = (
         coverage.join(links.rename({"links": "_links"}), on=units, how="left")
         .with_columns(
@@ -202,7 +209,7 @@ def recognise_texts(
     todo_units = units.join(kept_cov.select("source", "source_id"), on=["source", "source_id"], how="anti")
     todo = texts.join(todo_units.select("source", "source_id", "model"), on=["source", "source_id"], how="inner")
 
-    entity_rows: list[dict] = []
+    entity_rows: list[tuple] = []
     counts: dict[tuple[str, str], int] = {}
     done = 0
     for (language, model), group in todo.group_by(["language", "model"], maintain_order=True):
@@ -213,20 +220,9 @@ def recognise_texts(
         found = dict(zip(distinct, recognizer.recognise(distinct, language), strict=True))
         for row in group.iter_rows(named=True):
             for m in found[row["text"]]:
+                # A tuple per mention (a year of texts makes millions): a dict would take several times the memory.
                 entity_rows.append(
-                    {
-                        "source": row["source"],
-                        "source_id": row["source_id"],
-                        "field": row["field"],
-                        "text": m.text,
-                        "label": m.label,
-                        "start": m.start,
-                        "end": m.end,
-                        "model": model,
-                        "entity_key": None,  # given by the catalogue, below
-                        "resolution": None,
-                        "entity_id": "",
-                    }
+                    (row["source"], row["source_id"], row["field"], m.text, m.label, m.start, m.end, model)
                 )
             unit = (row["source"], row["source_id"])
             counts[unit] = counts.get(unit, 0) + len(found[row["text"]])
@@ -249,9 +245,10 @@ def recognise_texts(
         .alias("skipped_reason")
     )
     new_cov = new_cov.with_columns(pl.lit(None, dtype=LINKS).alias("links"))
-    mentions = pl.concat([kept_ent, pl.DataFrame(entity_rows, schema=ENTITIES.schema)])
+    found = pl.DataFrame(entity_rows, schema={c: ENTITIES.schema[c] for c in _FOUND}, orient="row")
+    del entity_rows
     coverage = pl.concat([kept_cov, new_cov.select(ENTITY_COVERAGE.column_names).cast(ENTITY_COVERAGE.schema)])
-    mentions, coverage = _resolve(mentions, coverage)
+    mentions, coverage = _resolve(kept_ent, found, coverage)
     seen = texts.group_by("source", "source_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max())
     mentions, catalog = build_catalog(mentions, seen, coverage.select("source", "source_id", "links"))
     return EntityResult(
