@@ -289,8 +289,10 @@ def build_catalog(
     forms = forms.with_columns(
         pl.Series("_form", [f"{lab}:{normalise(t)}" for lab, t in forms.iter_rows()], dtype=pl.String)
     )
+    # Only the columns the catalogue reads go through the joins (each join copies what it carries).
     frame = (
-        assigned.join(seen, on=["source", "source_id"], how="left")
+        assigned.select("source", "source_id", "text", "label", "resolution", "entity_id")
+        .join(seen, on=["source", "source_id"], how="left")
         .join(forms, on=["label", "text"], how="left")
         .join(by_root.select("_root", "entity_id"), on="entity_id", how="left")
         .with_columns((pl.col("_form") == pl.col("_root")).alias("_own"))
