@@ -123,9 +123,9 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     )
 
 
-def _resolve(kept: pl.DataFrame, found: pl.DataFrame, coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Mentions with their catalogue keys: the `kept` ones keep theirs, the `found` ones (columns
-    `_FOUND`) get theirs, and so do kept ones that have none (tables written before keys were
+def _resolve(kept: pl.DataFrame, recognised: pl.DataFrame, coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mentions with their catalogue keys: the `kept` ones keep theirs, the `recognised` ones
+    (columns `_FOUND`) get theirs, and so do kept ones that have none (tables written before keys were
     stored, or by other rules); `coverage` gets each text's links."""
     units = ["source", "source_id"]
     stale = pl.concat(
@@ -134,7 +134,7 @@ def _resolve(kept: pl.DataFrame, found: pl.DataFrame, coverage: pl.DataFrame) ->
             kept.filter(pl.col("entity_key").is_null() | pl.col("resolution").is_null()).select(units),
         ]
     ).unique()
-    todo = pl.concat([kept.join(stale, on=units, how="semi").select(_FOUND), found])
+    todo = pl.concat([kept.join(stale, on=units, how="semi").select(_FOUND), recognised])
     fresh, links = resolve_texts(todo)
     del todo
     fresh = fresh.with_columns(pl.lit(None, dtype=pl.String).alias("entity_id"))  # given by the catalogue
@@ -245,10 +245,10 @@ def recognise_texts(
         .alias("skipped_reason")
     )
     new_cov = new_cov.with_columns(pl.lit(None, dtype=LINKS).alias("links"))
-    found = pl.DataFrame(entity_rows, schema={c: ENTITIES.schema[c] for c in _FOUND}, orient="row")
+    recognised = pl.DataFrame(entity_rows, schema={c: ENTITIES.schema[c] for c in _FOUND}, orient="row")
     del entity_rows
     coverage = pl.concat([kept_cov, new_cov.select(ENTITY_COVERAGE.column_names).cast(ENTITY_COVERAGE.schema)])
-    mentions, coverage = _resolve(kept_ent, found, coverage)
+    mentions, coverage = _resolve(kept_ent, recognised, coverage)
     seen = texts.group_by("source", "source_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max())
     mentions, catalog = build_catalog(mentions, seen, coverage.select("source", "source_id", "links"))
     return EntityResult(
