@@ -368,8 +368,6 @@ def explain(mentions: pl.DataFrame, name_a: str, name_b: str, links: pl.DataFram
     """Why the mentions named `name_a` and `name_b` are one entity: one line per rule on the way, or
     a line saying they are not. With the texts' `links`, from the keys stored with the mentions;
     without, every text is resolved again."""
-    if links is None:
-        mentions = mentions.drop("entity_key", "resolution", strict=False)
     assigned, clustering = assign_entities(mentions, links)
     lines: list[str] = []
     ends = []
