@@ -18,9 +18,9 @@ R = TypeVar("R")
 
 WORKERS_ENV = "NEWS_WORKERS"
 
-# Imported once by the fork server, so each worker starts with the parsers imported. Models are
-# not loaded there: the fork server lives as long as this process, and would hold them through
-# the later stages; each worker loads what it uses (side by side, so it costs no more time).
+# Imported once by the fork server, so each worker starts with the parsers imported and the
+# language models loaded (shared by the workers, not copied). The server would hold those models
+# for as long as this process lives: `stop_server` ends it when the pools are done.
 _PRELOAD = ["dagster_project.extract.warm", "dagster_project.ingest.stage"]
 
 
@@ -51,6 +51,16 @@ def start_server() -> None:
 
     _context()
     forkserver.ensure_running()
+
+
+def stop_server() -> None:
+    """End the fork server, if one runs, and free what it preloaded; the next pool starts another."""
+    from multiprocessing import forkserver
+
+    # The standard library has no public call for this; `_stop` is what its own tests use.
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def _context():

@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from dagster_project.parallel import ordered_map, resolve_workers, start_server
+from dagster_project.extract import language
+from dagster_project.parallel import ordered_map, resolve_workers, start_server, stop_server
 
 
 def square_with_pid(x: int) -> tuple[int, int]:
@@ -20,6 +21,34 @@ def test_results_keep_the_input_order(workers):
     assert [r for r, _ in out] == [x * x for x in range(40)]
     pids = {pid for _, pid in out}
     assert (pids == {os.getpid()}) if workers == 1 else (os.getpid() not in pids)
+
+
+def detect_in_worker(texts: list[str]) -> tuple[int, list[str | None], int]:
+    """Detectors this worker had before the call, the languages found (lingua's parallel call), its pid."""
+    had = language._detector.cache_info().currsize
+    return had, language.detect_many(texts), os.getpid()
+
+
+def test_workers_start_with_the_language_models_loaded_and_the_server_can_be_stopped():
+    from multiprocessing import forkserver
+
+    texts = ["Le gouvernement a annoncé une réforme", "El gobierno anunció una reforma", "الحكومة أعلنت"]
+    start_server()
+    server = forkserver._forkserver._forkserver_pid
+    out = list(ordered_map(detect_in_worker, [texts] * 4, 2))
+    # Forked from the server, which loaded the models: workers inherit them, and lingua's own
+    # thread pool still starts in them (the warm-up did not start one in the server).
+    assert all(had == 1 for had, _, _ in out)
+    assert all(found == ["fr", "es", "ar"] for _, found, _ in out)
+    assert os.getpid() not in {pid for _, _, pid in out}
+
+    stop_server()
+    with pytest.raises(ProcessLookupError):
+        os.kill(server, 0)
+    stop_server()  # nothing running: nothing to do
+    out = list(ordered_map(square_with_pid, range(10), 2))  # the next pool starts a new server
+    assert [r for r, _ in out] == [x * x for x in range(10)]
+    assert forkserver._forkserver._forkserver_pid not in (None, server)
 
 
 def test_worker_count_from_argument_then_environment(monkeypatch):

@@ -10,7 +10,7 @@ from dagster_project.defs.partitions import batches
 from dagster_project.ingest.batches import list_batches, register_new_files
 from dagster_project.lake import store
 from dagster_project.lake.schemas import HEADLINES
-from dagster_project.parallel import WORKERS_ENV, resolve_workers, start_server
+from dagster_project.parallel import WORKERS_ENV, resolve_workers, start_server, stop_server
 from dagster_project.settings import Settings
 
 # Dagster's console logger at INFO: progress and warnings, without every step event.
@@ -126,6 +126,7 @@ def run_pipeline(settings: Settings, log: Callable[[str], None] = print, executi
             log(f"processing batch {key}")
             result = execute(settings, execution, instance, "process_batch", partition_key=key)
             (outcome.batches_run if result.success else outcome.failed).append(key)
+        stop_server()  # its language models are not needed by the entity stage
         if outcome.failed:
             log(f"batches failed: {', '.join(outcome.failed)}; the catalogue was not rebuilt")
             return outcome

@@ -1,6 +1,8 @@
 """Imported once by the process pool's fork server: every worker forked from it starts with the
-parsers imported. The language models are not loaded here: the fork server outlives the pool, and
-would keep them in memory through the later stages. Each worker loads them on first use.
+parsers imported and the language models loaded, shared with the server rather than copied (the
+server loads them while the orchestrator opens its storage, instead of each worker on its first
+page). The runner stops the server once extraction is done, so the models do not stay in memory
+through the entity stage (`parallel.stop_server`).
 
 Lingua's parallel calls use a thread pool of their own; each worker keeps to one thread (the
 pool's processes are the parallelism; more threads per process would only compete for the cores).
@@ -11,3 +13,5 @@ import os
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 from dagster_project.extract import language, stage  # noqa: F401
+
+language.warm()
