@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -54,13 +55,14 @@ STEP_NAMES = {"ingest_batch": "ingest", "extract_batch": "extract", "articles": 
 
 
 def child(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None) -> None:
-    """Runs in its own process; prints one JSON line: Dagster step timings of this child's runs."""
+    """Runs in its own process; prints one JSON line: Dagster step timings of this child's runs.
+    Dagster is imported by the pipeline itself, as in the command line (see defs/launch.py)."""
     from dagster_project.defs.launch import Execution, execute, open_instance, run_pipeline
     from dagster_project.settings import Settings
 
     settings = Settings(raw_dir=raw, warehouse_dir=warehouse)
     execution = Execution(executor="in_process", workers=workers)
-    before = run_ids(settings)
+    started = datetime.now(UTC)
     if mode == "full":
         outcome = run_pipeline(settings, log=lambda _: None, execution=execution)
         ok = outcome.success
@@ -75,17 +77,10 @@ def child(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None) 
                 instance.add_dynamic_partitions("batches", [key])
             job = "process_batch" if mode == "batch" else "build_catalog"
             ok = execute(settings, execution, instance, job, partition_key=key).success
-    print(json.dumps({"ok": ok, "steps": step_seconds(settings, before)}))
+    print(json.dumps({"ok": ok, "steps": step_seconds(settings, started)}))
 
 
-def run_ids(settings) -> set[str]:
-    from dagster_project.defs.launch import open_instance
-
-    with open_instance(settings) as instance:
-        return {r.run_id for r in instance.get_runs()}
-
-
-def step_seconds(settings, before: set[str]) -> dict[str, list[list[float]]]:
+def step_seconds(settings, started: datetime) -> dict[str, list[list[float]]]:
     """Each stage's (start, end) times (epoch seconds) in this child's runs."""
     import dagster as dg
 
@@ -93,9 +88,8 @@ def step_seconds(settings, before: set[str]) -> dict[str, list[list[float]]]:
 
     out: dict[str, list[list[float]]] = {}
     with open_instance(settings) as instance:
-        for run in instance.get_runs():
-            if run.run_id in before:  # runs of an earlier measurement on the same warehouse
-                continue
+        # Not the runs of an earlier measurement on the same warehouse.
+        for run in instance.get_runs(filters=dg.RunsFilter(created_after=started)):
             starts = {}
             for entry in instance.all_logs(
                 run.run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}

@@ -13,9 +13,13 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster_project.extract.records import PageContent
 from dagster_project.settings import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, Settings
+
+if TYPE_CHECKING:
+    from dagster_project.ingest.discover import Discovery
 
 
 class UsageError(Exception):
@@ -72,15 +76,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _check_raw_dir(raw_dir: Path) -> None:
+def _check_raw_dir(raw_dir: Path) -> Discovery:
+    """The folder's listing, or a UsageError saying why there is nothing to run on."""
     from dagster_project.ingest.discover import discover
 
     if not raw_dir.exists():
         raise UsageError(f"raw folder {raw_dir} does not exist (set --raw-dir or {RAW_DIR_ENV})")
     if not raw_dir.is_dir():
         raise UsageError(f"raw folder {raw_dir} is not a folder")
-    if not discover(raw_dir).files:
+    found = discover(raw_dir)
+    if not found.files:
         raise UsageError(f"raw folder {raw_dir} holds no snapshot files (.html, .html.gz, .txt, .warc, .warc.gz)")
+    return found
 
 
 def run(
@@ -92,14 +99,14 @@ def run(
     reports: bool = False,
 ) -> int:
     """Register new files as a batch, then materialise every pending batch and the catalogue, in Dagster."""
-    _check_raw_dir(settings.raw_dir)
+    found = _check_raw_dir(settings.raw_dir)
     if workers is not None and workers < 0:
         raise UsageError("--workers must be 0 (every core) or more")
     from dagster_project.defs.launch import Execution, run_pipeline
     from dagster_project.lake.summary import summary
 
     execution = Execution.resolve(executor, workers, dask_address)
-    outcome = run_pipeline(settings, log=lambda line: print(line, file=sys.stderr), execution=execution)
+    outcome = run_pipeline(settings, log=lambda line: print(line, file=sys.stderr), execution=execution, found=found)
     print(summary(settings.warehouse_dir, ignored=outcome.ignored))
     if reports and outcome.success:
         return _run_reports(settings)

@@ -10,10 +10,8 @@ from dagster_project.defs import entities, extract, ingest, reports
 from dagster_project.defs.jobs import build_catalog, process_batch
 from dagster_project.defs.resources import EntityModels, LakeResource, Workers
 from dagster_project.defs.sensors import catalog_automation, raw_files_sensor
-from dagster_project.settings import Settings
+from dagster_project.settings import DASK_ADDRESS_ENV, EXECUTOR_ENV, Settings
 
-EXECUTOR_ENV = "NEWS_EXECUTOR"  # `in_process`, `multiprocess` or `dask`; unset: Dagster's default
-DASK_ADDRESS_ENV = "NEWS_DASK_ADDRESS"  # a running scheduler, e.g. tcp://10.0.0.5:8786; else a LocalCluster
 EXECUTORS = ("in_process", "multiprocess", "dask")
 
 

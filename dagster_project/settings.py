@@ -8,6 +8,8 @@ from pathlib import Path
 
 RAW_DIR_ENV = "NEWS_RAW_DIR"
 WAREHOUSE_DIR_ENV = "NEWS_WAREHOUSE_DIR"
+EXECUTOR_ENV = "NEWS_EXECUTOR"  # `in_process`, `multiprocess` or `dask`; unset: Dagster's default
+DASK_ADDRESS_ENV = "NEWS_DASK_ADDRESS"  # a running scheduler, e.g. tcp://10.0.0.5:8786; else a LocalCluster
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_WAREHOUSE_DIR = Path("data/warehouse")
 

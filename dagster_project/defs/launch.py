@@ -1,17 +1,26 @@
-"""Running the whole pipeline through Dagster from the command line (what `run` does)."""
+"""Running the whole pipeline through Dagster from the command line (what `run` does).
+
+Dagster itself is imported only once the new files are registered and the pool's fork server is
+started: the server loads the parsers and language models (about 2.5 s) while this process imports
+the orchestrator and opens its storage, instead of the first stage waiting for it.
+"""
+
+from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import dagster as dg
-
-from dagster_project.defs.partitions import batches
 from dagster_project.ingest.batches import list_batches, register_new_files
+from dagster_project.ingest.discover import Discovery
 from dagster_project.lake import store
 from dagster_project.lake.schemas import HEADLINES
 from dagster_project.parallel import WORKERS_ENV, resolve_workers, start_server, stop_server
-from dagster_project.settings import Settings
+from dagster_project.settings import DASK_ADDRESS_ENV, EXECUTOR_ENV, Settings
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 # Dagster's console logger at INFO: progress and warnings, without every step event.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -29,10 +38,8 @@ class Execution:
     @classmethod
     def resolve(
         cls, executor: str | None = None, workers: int | None = None, dask_address: str | None = None
-    ) -> "Execution":
+    ) -> Execution:
         """Command-line values first, then env NEWS_EXECUTOR, NEWS_WORKERS, NEWS_DASK_ADDRESS."""
-        from dagster_project.definitions import DASK_ADDRESS_ENV, EXECUTOR_ENV
-
         return cls(
             executor=executor or os.environ.get(EXECUTOR_ENV) or "in_process",
             workers=workers if workers is not None else int(os.environ.get(WORKERS_ENV) or 0),
@@ -54,6 +61,7 @@ class Outcome:
 
 def open_instance(settings: Settings) -> dg.DagsterInstance:
     """A persistent instance (runs and partitions stay visible in `dagster dev` with the same home)."""
+    import dagster as dg
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -80,6 +88,8 @@ def execute(
     partition_key: str | None = None,
 ) -> dg.ExecuteInProcessResult | dg.JobExecutionResult:
     """One run of `job`, in this process or through the chosen executor; errors are in the result."""
+    import dagster as dg
+
     from dagster_project.definitions import build_definitions
 
     executor = None if execution.executor == "in_process" else execution.executor
@@ -104,10 +114,17 @@ def execute(
     return dg.execute_job(recon, instance, run_config=QUIET, tags=tags, raise_on_error=False)
 
 
-def run_pipeline(settings: Settings, log: Callable[[str], None] = print, execution: Execution | None = None) -> Outcome:
+def run_pipeline(
+    settings: Settings,
+    log: Callable[[str], None] = print,
+    execution: Execution | None = None,
+    found: Discovery | None = None,
+) -> Outcome:
+    """Register new files as a batch, run every pending batch, then the catalogue. `found`: the raw
+    folder's listing, if the caller already made it."""
     execution = execution or Execution.resolve()
     outcome = Outcome()
-    new, found = register_new_files(settings.raw_dir, settings.warehouse_dir)
+    new, found = register_new_files(settings.raw_dir, settings.warehouse_dir, found)
     outcome.ignored = found.ignored
     outcome.new_batch = new.key if new else None
     log(
@@ -116,7 +133,9 @@ def run_pipeline(settings: Settings, log: Callable[[str], None] = print, executi
     )
     pending = pending_batches(settings)
     if pending and execution.executor == "in_process" and resolve_workers(execution.workers) > 1:
-        start_server()  # the workers' imports are done meanwhile
+        start_server()  # it loads the parsers and models while the orchestrator is imported
+    from dagster_project.defs.partitions import batches
+
     with open_instance(settings) as instance:
         keys = list_batches(settings.warehouse_dir)
         unknown = [k for k in keys if not instance.has_dynamic_partition(batches.name, k)]

@@ -49,9 +49,12 @@ def registered_files(warehouse: Path) -> set[str]:
     return {f for key in list_batches(warehouse) for f in load_batch(warehouse, key).files}
 
 
-def register_new_files(raw_dir: Path, warehouse: Path) -> tuple[Batch | None, Discovery]:
-    """Register the raw files no batch holds yet as a new batch; None when there are none."""
-    found = discover(raw_dir)
+def register_new_files(
+    raw_dir: Path, warehouse: Path, found: Discovery | None = None
+) -> tuple[Batch | None, Discovery]:
+    """Register the raw files no batch holds yet as a new batch; None when there are none.
+    `found`: the folder's listing if the caller already made it."""
+    found = found if found is not None else discover(raw_dir)
     known = registered_files(warehouse)
     new = [f for f in found.files if f not in known]
     if not new:
