@@ -8,6 +8,7 @@ the orchestrator and opens its storage, instead of the first stage waiting for i
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from dagster_project.ingest.batches import list_batches, register_new_files
 from dagster_project.ingest.discover import Discovery
 from dagster_project.lake import store
 from dagster_project.lake.schemas import HEADLINES
+from dagster_project.nlp.entities import EntityRecognizer
 from dagster_project.parallel import WORKERS_ENV, resolve_workers, start_server, stop_server
 from dagster_project.settings import DASK_ADDRESS_ENV, EXECUTOR_ENV, Settings
 
@@ -132,7 +134,9 @@ def run_pipeline(
         + (f"{len(new.files)} new, registered as batch {new.key}" if new else "no new files")
     )
     pending = pending_batches(settings)
-    if pending and execution.executor == "in_process" and resolve_workers(execution.workers) > 1:
+    # Batches run here on a pool of workers: this process has time to spare while they work.
+    pooled = bool(pending) and execution.executor == "in_process" and resolve_workers(execution.workers) > 1
+    if pooled:
         start_server()  # it loads the parsers and models while the orchestrator is imported
     from dagster_project.defs.partitions import batches
 
@@ -141,6 +145,9 @@ def run_pipeline(
         unknown = [k for k in keys if not instance.has_dynamic_partition(batches.name, k)]
         if unknown:
             instance.add_dynamic_partitions(batches.name, unknown)
+        if pooled:
+            # The entity pipelines load (2-3 s of one core) while the batches' workers extract.
+            threading.Thread(target=EntityRecognizer().preload, name="entity-models", daemon=True).start()
         for key in pending:
             log(f"processing batch {key}")
             result = execute(settings, execution, instance, "process_batch", partition_key=key)

@@ -3,9 +3,11 @@ rule layer, or the rule layer alone where no pipeline installs cleanly with our 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import signal
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,7 +67,6 @@ class EntityRecognizer:
         self.n_process = resolve_workers(n_process)
         # About half a second of recognition: less than that does not pay for starting a process.
         self.min_chars_per_process = min_chars_per_process
-        self._loaded: dict[str, Language] = {}
 
     def model_for(self, language: str | None) -> str | None:
         """`spacy:<package>-<version>+rules-N`, `rules-N` for rules alone, None if the language gets nothing."""
@@ -98,19 +99,32 @@ class EntityRecognizer:
         yield from _parallel(nlp, texts, processes, self.batch_size)
 
     def pipeline(self, language: str) -> Language:
-        if language not in self._loaded:
-            if self.model_for(language) is None:
-                raise KeyError(self.skip_reason(language))
-            # Loading makes a great many objects and no garbage: collections meanwhile would only walk
-            # the growing heap over and over (a second or two of the load).
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                self._loaded[language] = self._load(language)
-            finally:
-                if collecting:
-                    gc.enable()
-        return self._loaded[language]
+        """`language`'s pipeline, loaded once per process (or waited for, if another thread loads it)."""
+        if self.model_for(language) is None:
+            raise KeyError(self.skip_reason(language))
+        key = (language, self.pipelines.get(language))
+        with _LOADING:
+            if key not in _LOADED:
+                # Loading makes a great many objects and no garbage: collections meanwhile would only
+                # walk the growing heap over and over (a second or two of the load).
+                collecting = gc.isenabled()
+                gc.disable()
+                try:
+                    _LOADED[key] = self._load(language)
+                finally:
+                    if collecting:
+                        gc.enable()
+        return _LOADED[key]
+
+    def preload(self) -> None:
+        """Load every language's pipeline now (meant for a background thread, while other stages
+        run). A pipeline that fails to load is left for `pipeline` to report, where it is needed.
+        All are loaded under one hold of the lock: the entity stage waits for the whole, and never
+        forks its workers while this thread is half-way through a load."""
+        with _LOADING:
+            for language in dict.fromkeys([*self.pipelines, *self.rule_languages]):
+                with contextlib.suppress(Exception):
+                    self.pipeline(language)
 
     def _load(self, language: str) -> Language:
         import spacy
@@ -141,6 +155,12 @@ class EntityRecognizer:
             except PackageNotFoundError:
                 found[package] = "missing"
         return found
+
+
+# Pipelines loaded in this process, by language and package (None: the rule layer alone); shared by
+# every recognizer, so that one loaded ahead of time is the one the entity stage uses.
+_LOADED: dict[tuple[str, str | None], Language] = {}
+_LOADING = threading.RLock()
 
 
 def mentions_of(doc) -> list[Mention]:
