@@ -44,19 +44,28 @@ def resolve_workers(workers: int | None = None) -> int:
     return workers
 
 
+# Set while a fork server started by `start_server` runs: work then goes to its processes even when
+# one process is enough, since they have the parsers and models loaded and this process has not.
+_SERVER_READY = False
+
+
 def start_server() -> None:
     """Start the fork server now: it imports the parsers while this process goes on with other work
     (opening the orchestrator's storage, listing files), and the first pool finds it ready."""
+    global _SERVER_READY
     from multiprocessing import forkserver
 
     _context()
     forkserver.ensure_running()
+    _SERVER_READY = True
 
 
 def stop_server() -> None:
     """End the fork server, if one runs, and free what it preloaded; the next pool starts another."""
+    global _SERVER_READY
     from multiprocessing import forkserver
 
+    _SERVER_READY = False
     # The standard library has no public call for this; `_stop` is what its own tests use.
     stop = getattr(forkserver._forkserver, "_stop", None)
     if stop is not None:
@@ -70,10 +79,13 @@ def _context():
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
-    """`map(fn, items)` over `workers` processes (in this process when 1), results in order."""
-    if workers <= 1:
+    """`map(fn, items)` over `workers` processes, results in order. One worker means this process,
+    unless `start_server` has a server ready: then one process forked from it (a small batch would
+    otherwise load the language models here, a second or two, for a few pages)."""
+    if workers <= 1 and (not _SERVER_READY or mp.current_process().daemon):
         yield from map(fn, items)
         return
+    workers = max(1, workers)
     # forkserver: workers are forked from a clean single-threaded server, not from this process
     # (which may run orchestrator threads), yet still start with the heavy imports done.
     with ProcessPoolExecutor(workers, mp_context=_context()) as pool:

@@ -67,7 +67,25 @@ def test_a_daemonic_process_gets_one_worker(monkeypatch):
 def test_a_server_started_early_serves_the_pools_that_follow():
     start_server()
     start_server()  # already running: nothing more
-    for _ in range(2):
-        out = list(ordered_map(square_with_pid, range(10), 2))
-        assert [r for r, _ in out] == [x * x for x in range(10)]
-        assert os.getpid() not in {pid for _, pid in out}
+    try:
+        for _ in range(2):
+            out = list(ordered_map(square_with_pid, range(10), 2))
+            assert [r for r, _ in out] == [x * x for x in range(10)]
+            assert os.getpid() not in {pid for _, pid in out}
+    finally:
+        stop_server()
+
+
+def test_with_a_server_ready_even_one_worker_is_a_process_forked_from_it():
+    """Its processes have the language models loaded; this one would have to load them for a few pages."""
+    texts = ["Le gouvernement a annoncé une réforme"]
+    start_server()
+    try:
+        out = list(ordered_map(detect_in_worker, [texts] * 3, 1))
+        assert [found for _, found, _ in out] == [["fr"]] * 3
+        assert all(had == 1 for had, _, _ in out)  # loaded before the call: by the server
+        assert len({pid for _, _, pid in out} - {os.getpid()}) == 1
+    finally:
+        stop_server()
+    out = list(ordered_map(square_with_pid, range(3), 1))
+    assert {pid for _, pid in out} == {os.getpid()}  # no server: in this process

@@ -64,6 +64,7 @@ class Outcome:
 def open_instance(settings: Settings) -> dg.DagsterInstance:
     """A persistent instance (runs and partitions stay visible in `dagster dev` with the same home)."""
     import dagster as dg
+
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -148,11 +149,13 @@ def run_pipeline(
         if pooled:
             # The entity pipelines load (2-3 s of one core) while the batches' workers extract.
             threading.Thread(target=EntityRecognizer().preload, name="entity-models", daemon=True).start()
-        for key in pending:
-            log(f"processing batch {key}")
-            result = execute(settings, execution, instance, "process_batch", partition_key=key)
-            (outcome.batches_run if result.success else outcome.failed).append(key)
-        stop_server()  # its language models are not needed by the entity stage
+        try:
+            for key in pending:
+                log(f"processing batch {key}")
+                result = execute(settings, execution, instance, "process_batch", partition_key=key)
+                (outcome.batches_run if result.success else outcome.failed).append(key)
+        finally:
+            stop_server()  # its language models are not needed by the entity stage
         if outcome.failed:
             log(f"batches failed: {', '.join(outcome.failed)}; the catalogue was not rebuilt")
             return outcome
