@@ -15,7 +15,10 @@ warehouse:
   step ran;
 - with the largest worker count, the 1% increment added afterwards: its wall time against the
   full run's (the named peer of that ratio), overall and per stage, then a run with nothing new
-  (the fixed cost every run pays: interpreter, imports, Dagster's run bookkeeping);
+  (the fixed cost every run pays: interpreter, imports, Dagster's run bookkeeping), and the
+  least a run costs in a process that stays up between runs (imports done, storage open): the
+  catalogue job with nothing new, and a Dagster job of one asset that does nothing, each the
+  median of 3 runs after a first one;
 - `--extract-size`: the extraction stages alone (the `process_batch` job: ingest + extract) on a
   corpus that size, largest worker count, for memory flatness;
 - `--partitions`: the other way to use two cores, for the largest size: the corpus as two
@@ -66,6 +69,9 @@ def child(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None) 
     if mode == "full":
         outcome = run_pipeline(settings, log=lambda _: None, execution=execution)
         ok = outcome.success
+    elif mode == "warm":
+        print(json.dumps({"ok": True, "steps": {}, "warm": warm_runs(settings, execution)}))
+        return
     else:  # one job: process_batch (of `key`, or of the single registered batch), or build_catalog
         from dagster_project.ingest.batches import list_batches, register_new_files
 
@@ -78,6 +84,36 @@ def child(mode: str, raw: Path, warehouse: Path, workers: int, key: str | None) 
             job = "process_batch" if mode == "batch" else "build_catalog"
             ok = execute(settings, execution, instance, job, partition_key=key).success
     print(json.dumps({"ok": ok, "steps": step_seconds(settings, started)}))
+
+
+def warm_runs(settings, execution, repeats: int = 3) -> dict[str, float]:
+    """Seconds per run, median of `repeats` after a first one, in this process once it is warm."""
+    import statistics
+
+    import dagster as dg
+
+    from dagster_project.defs.launch import execute, open_instance
+
+    @dg.asset
+    def nothing() -> None:
+        return None
+
+    one_asset = dg.Definitions(assets=[nothing], jobs=[dg.define_asset_job("one_asset", [nothing])])
+    runs = {
+        "catalogue job, nothing new": lambda instance: execute(settings, execution, instance, "build_catalog"),
+        "one-asset job": lambda instance: one_asset.resolve_job_def("one_asset").execute_in_process(instance=instance),
+    }
+    out = {}
+    with open_instance(settings) as instance:
+        for name, run in runs.items():
+            seconds = []
+            for _ in range(repeats + 1):
+                started = time.perf_counter()
+                if not run(instance).success:
+                    raise SystemExit(f"{name}: the run failed")
+                seconds.append(time.perf_counter() - started)
+            out[name] = statistics.median(seconds[1:])
+    return out
 
 
 def step_seconds(settings, started: datetime) -> dict[str, list[list[float]]]:
@@ -227,6 +263,7 @@ def _collect(*procs: subprocess.Popen) -> dict:
             stage_peak[k] = max([stage_peak.get(k, 0.0), *(v / 2**20 for v in inside)])
     return {
         "wall": wall,
+        "warm": results[0].get("warm", {}),
         "steps": steps,
         "stage_peak_mb": stage_peak,
         "peak_tree_mb": peak / 2**20,
@@ -263,7 +300,7 @@ def main() -> None:
     parser.add_argument("--increment", type=float, default=0.01)
     parser.add_argument("--partitions", action="store_true", help="also time two batches side by side")
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/news-lake-bench"))
-    parser.add_argument("--child", choices=["full", "batch", "catalog"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["full", "batch", "catalog", "warm"], help=argparse.SUPPRESS)
     parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-workers", type=int, default=1, help=argparse.SUPPRESS)
@@ -313,6 +350,12 @@ def main() -> None:
         print(
             f"{'':<34} increment beyond a run's fixed cost / full run: "
             f"{max(inc['wall'] - idle['wall'], 0.0) / full[most]['wall']:.1%}",
+            flush=True,
+        )
+        warm = measure("warm", run_dir / "raw", run_dir / "warehouse", most)["warm"]
+        print(
+            f"{'a process that stays up, per run':<34} "
+            + ", ".join(f"{k} {v:.2f}s ({v / full[most]['wall']:.1%} of the full run)" for k, v in warm.items()),
             flush=True,
         )
         if args.partitions and n == max(args.sizes):
