@@ -66,7 +66,10 @@ class Lake:
 
     def tables(self) -> list[str]:
         """Names of the tables holding data, including ones this version does not declare."""
-        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _parquet_files(p))
+        # Folders named `_...` hold the runs' own records and caches, not tables.
+        return sorted(
+            p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("_") and _parquet_files(p)
+        )
 
     def has(self, name: str) -> bool:
         """True when the table has at least one file (possibly with no rows)."""

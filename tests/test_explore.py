@@ -103,6 +103,9 @@ def test_undeclared_tables_and_sql_over_all_of_them(warehouse):
     pl.DataFrame({"entity_id": ["LOC:ma"], "canonical_name": ["Maroc"]}).write_parquet(
         warehouse / "entity_catalog" / "part-0.parquet"
     )
+    # The runs' own folders (here the kept distinct headline texts) are not tables.
+    (warehouse / "_headline_texts").mkdir()
+    pl.DataFrame({"text": ["Un titre"]}).write_parquet(warehouse / "_headline_texts" / "batch=00001.1-2.parquet")
     lake = ex.open_lake(warehouse)
     assert lake.tables() == ["articles", "entities", "entity_catalog"]
     assert lake.scan("entity_catalog").collect()["canonical_name"].to_list() == ["Maroc"]

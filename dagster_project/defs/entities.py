@@ -9,16 +9,16 @@ from dagster_project.defs.reporting import check_specs, materialization, progres
 from dagster_project.defs.resources import EntityModels, LakeResource
 from dagster_project.defs.stored import stored_materialization
 from dagster_project.lake import store
-from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE, HEADLINES
+from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE
 from dagster_project.nlp.catalog import resolver_version
 from dagster_project.nlp.stage import (
     INPUTS_KEY,
     RESOLVER_KEY,
     article_texts,
-    headline_texts,
     inputs_digest,
     is_up_to_date,
     recognise_texts,
+    stored_headline_texts,
 )
 
 
@@ -53,8 +53,7 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
             path = store.partition_dir(lake.warehouse, table) / store.PART_FILE
             yield stored_materialization(table, path, unchanged=True)
         return
-    headlines = lake.scan(HEADLINES).select("text", "language", "captured_at")
-    texts = pl.concat([article_texts(lake.scan(ARTICLES)), headline_texts(headlines)])
+    texts = pl.concat([article_texts(lake.scan(ARTICLES)), stored_headline_texts(lake.warehouse)])
     result = recognise_texts(
         texts,
         recognizer,

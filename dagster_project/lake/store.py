@@ -49,11 +49,14 @@ def write(
 
     `metadata` is stored in the file's key-value metadata, so it changes together with the data.
     """
-    frame = conform(table, frame)
-    folder = partition_dir(warehouse, table, partition)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / PART_FILE
-    tmp = folder / f".{PART_FILE}.{uuid.uuid4().hex}.tmp"
+    return write_file(conform(table, frame), partition_dir(warehouse, table, partition) / PART_FILE, metadata)
+
+
+def write_file(frame: pl.DataFrame, target: Path, metadata: Mapping[str, str] | None = None) -> Path:
+    """Write `frame` to a temporary file beside `target`, then rename it into place: readers see
+    the old file or the new one, never half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     try:
         frame.write_parquet(tmp, compression="zstd", statistics=True, metadata=dict(metadata or {}) or None)
         with open(tmp, "rb") as fh:
@@ -158,6 +161,14 @@ def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
         hive_schema=hive or None,
         missing_columns="insert",
     )
+
+
+def scan_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.LazyFrame:
+    """Lazily read one stored partition (without its partition columns), as `scan` reads its file."""
+    path = partition_dir(warehouse, table, partition) / PART_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked for {path})")
+    return pl.scan_parquet(path, schema=table.schema, missing_columns="insert")
 
 
 def read_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.DataFrame:

@@ -100,17 +100,46 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 
     Grouped by the text itself (not a stored id), so warehouses written before `headline_id`
     existed give the same rows."""
-    distinct = (
-        headlines.lazy()
-        .group_by("text")
-        .agg(
-            pl.col("language").drop_nulls().first(),
-            pl.col("captured_at").min().dt.date().alias("first_seen"),
-            pl.col("captured_at").max().dt.date().alias("last_seen"),
-        )
-        .sort("text")
-        .collect(engine="streaming")  # every capture's headlines, grouped without holding them all
+    distinct = _distinct(_spans(headlines.lazy()))
+    return _as_texts(distinct.collect(engine="streaming"))  # every capture's headlines, not all held at once
+
+
+# Each `headlines` partition's distinct texts are kept beside the tables, in this folder, one file
+# per partition named by its fingerprint: a run regroups these (a row per distinct text and batch)
+# instead of every capture's headlines (48 per snapshot), whose number grows with the whole lake.
+DISTINCT_DIR = "_headline_texts"
+
+
+def stored_headline_texts(warehouse: Path) -> pl.DataFrame:
+    """`headline_texts` of the whole `headlines` table, regrouped from each partition's distinct
+    texts (made once per version of a partition, then read back)."""
+    parts = [_partition_distinct(warehouse, key) for key in store.partitions(warehouse, HEADLINES)]
+    if not parts:
+        return headline_texts(empty(HEADLINES))
+    return _as_texts(_distinct(pl.concat(parts)).collect())
+
+
+def _spans(headlines: pl.LazyFrame) -> pl.LazyFrame:
+    """Each capture's headline as a span of one instant, so that captures and groups of captures
+    regroup alike (first of the firsts, last of the lasts)."""
+    return headlines.select(
+        "text",
+        "language",
+        pl.col("captured_at").alias("first_captured"),
+        pl.col("captured_at").alias("last_captured"),
     )
+
+
+def _distinct(spans: pl.LazyFrame) -> pl.LazyFrame:
+    return spans.group_by("text").agg(
+        pl.col("language").drop_nulls().first(),
+        pl.col("first_captured").min(),
+        pl.col("last_captured").max(),
+    )
+
+
+def _as_texts(distinct: pl.DataFrame) -> pl.DataFrame:
+    distinct = distinct.sort("text")
     ids = pl.Series("source_id", [headline_id(t) for t in distinct.get_column("text")], dtype=pl.String)
     return distinct.select(
         pl.lit("headline").alias("source"),
@@ -118,9 +147,23 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         pl.lit("text").alias("field"),
         "text",
         "language",
-        "first_seen",
-        "last_seen",
+        pl.col("first_captured").dt.date().alias("first_seen"),
+        pl.col("last_captured").dt.date().alias("last_seen"),
     )
+
+
+def _partition_distinct(warehouse: Path, key: str) -> pl.LazyFrame:
+    """One partition's distinct texts (as `_distinct` gives them), made and kept if not kept yet."""
+    partition = {"batch": key}
+    folder = warehouse / DISTINCT_DIR
+    path = folder / f"batch={key}.{store.fingerprint(warehouse, HEADLINES, partition)}.parquet"
+    if not path.exists():
+        spans = _spans(store.scan_partition(warehouse, HEADLINES, partition))
+        distinct = _distinct(spans).collect(engine="streaming")
+        for older in folder.glob(f"batch={key}.*.parquet"):  # of the partition before it was rewritten
+            older.unlink(missing_ok=True)
+        store.write_file(distinct, path)
+    return pl.scan_parquet(path)
 
 
 def _resolve(kept: pl.DataFrame, recognised: pl.DataFrame, coverage: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -8,10 +8,17 @@ import polars as pl
 import pytest
 
 from dagster_project.extract.records import headline_id
+from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, HEADLINES, empty
 from dagster_project.nlp import catalog
 from dagster_project.nlp.catalog import resolver_version
-from dagster_project.nlp.stage import article_texts, headline_texts, recognise_texts
+from dagster_project.nlp.stage import (
+    DISTINCT_DIR,
+    article_texts,
+    headline_texts,
+    recognise_texts,
+    stored_headline_texts,
+)
 
 
 def articles(body_a1: str = "Le Maroc a reçu M. Ahmed Skim à Quito.") -> pl.DataFrame:
@@ -185,3 +192,52 @@ def test_no_texts_give_empty_tables(recognizer):
     assert none.entities.schema == ENTITIES.schema and none.entities.is_empty()
     assert none.catalog.schema == ENTITY_CATALOG.schema and none.catalog.is_empty()
     assert none.coverage.is_empty() and none.n_processed == 0
+
+
+def stored_headlines(rows: list[tuple[str, str, str | None, datetime]]) -> pl.DataFrame:
+    """A `headlines` partition: (snapshot_id, text, language, captured_at) per row."""
+    return pl.DataFrame(
+        {
+            "snapshot_id": [r[0] for r in rows],
+            "captured_at": [r[3] for r in rows],
+            "position": list(range(1, len(rows) + 1)),
+            "headline_id": [headline_id(r[1]) for r in rows],
+            "text": [r[1] for r in rows],
+            "url": [None] * len(rows),
+            "language": [r[2] for r in rows],
+            "section": [None] * len(rows),
+        },
+        schema=HEADLINES.schema,
+    )
+
+
+def test_headline_texts_regrouped_from_each_partitions_distinct_texts(tmp_path):
+    day = lambda d: datetime(2026, 3, d, 9, tzinfo=UTC)  # noqa: E731
+    first = [("s1", POLISARIO, "fr", day(14)), ("s2", POLISARIO, "fr", day(15)), ("s2", "Sans langue", None, day(15))]
+    second = [("s3", POLISARIO, "fr", day(16)), ("s3", "Nouveau titre", "fr", day(16))]
+    store.write(tmp_path, HEADLINES, stored_headlines(first), {"batch": "00001"})
+    store.write(tmp_path, HEADLINES, stored_headlines(second), {"batch": "00002"})
+
+    def every_capture():
+        return headline_texts(store.scan(tmp_path, HEADLINES))
+
+    stored = stored_headline_texts(tmp_path)
+    assert stored.equals(every_capture())
+    assert stored.filter(pl.col("text") == POLISARIO).select("first_seen", "last_seen").row(0) == (
+        date(2026, 3, 14),
+        date(2026, 3, 16),
+    )
+    kept = sorted(p.name for p in (tmp_path / DISTINCT_DIR).iterdir())
+    assert len(kept) == 2 and stored_headline_texts(tmp_path).equals(stored)  # read back, not made again
+
+    # A rewritten partition gets its distinct texts made again, and only it: the old file goes.
+    store.write(tmp_path, HEADLINES, stored_headlines(first[:1]), {"batch": "00001"})
+    again = stored_headline_texts(tmp_path)
+    assert again.equals(every_capture())
+    assert "Sans langue" not in again["text"].to_list()
+    now = sorted(p.name for p in (tmp_path / DISTINCT_DIR).iterdir())
+    assert len(now) == 2 and now[1] == kept[1] and now[0] != kept[0]
+
+
+def test_headline_texts_of_a_warehouse_without_headlines(tmp_path):
+    assert stored_headline_texts(tmp_path).equals(headline_texts(empty(HEADLINES)))
