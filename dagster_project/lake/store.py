@@ -124,13 +124,19 @@ def write_chunks(
         return writer.commit(), writer.rows
 
 
+def _stored_file(warehouse: Path, table: Table, partition: Mapping[str, str] | None) -> Path:
+    """The (partition's) data file, or FileNotFoundError naming the table and partition."""
+    path = partition_dir(warehouse, table, partition) / PART_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked for {path})")
+    return path
+
+
 def iter_partition(
     warehouse: Path, table: Table, partition: Mapping[str, str] | None = None, *, rows: int = 500
 ) -> Iterator[pl.DataFrame]:
     """Read a stored partition `rows` at a time (memory bounded by one piece, not the partition)."""
-    path = partition_dir(warehouse, table, partition) / PART_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked for {path})")
+    path = _stored_file(warehouse, table, partition)
     with pq.ParquetFile(path) as parquet:
         for batch in parquet.iter_batches(batch_size=rows):
             yield conform(table, pl.from_arrow(batch))
@@ -165,16 +171,12 @@ def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
 
 def scan_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.LazyFrame:
     """Lazily read one stored partition (without its partition columns), as `scan` reads its file."""
-    path = partition_dir(warehouse, table, partition) / PART_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked for {path})")
+    path = _stored_file(warehouse, table, partition)
     return pl.scan_parquet(path, schema=table.schema, missing_columns="insert")
 
 
 def read_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.DataFrame:
-    path = partition_dir(warehouse, table, partition) / PART_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked for {path})")
+    path = _stored_file(warehouse, table, partition)
     return pl.read_parquet(path, schema=table.schema)
 
 
