@@ -3,6 +3,8 @@
 python -m dagster_project run [--raw-dir DIR] [--warehouse-dir DIR] [--reports] [--executor NAME] [--workers N]
 python -m dagster_project extract PATH [PATH ...]
 python -m dagster_project schema
+python -m dagster_project ui [--port 3000] [--reports-port 3030]
+python -m dagster_project reports [--port 3030]
 """
 
 from __future__ import annotations
@@ -54,7 +56,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     extract_cmd = commands.add_parser("extract", help="print one JSON object per snapshot found in PATHs")
     extract_cmd.add_argument("paths", nargs="+", metavar="PATH", help="snapshot files or folders of them")
-    commands.add_parser("schema", help="print the column reference of every table (Markdown)")
+    commands.add_parser("schema", help="print the column reference of every table (Markdown: docs/columns.md)")
+    ui_cmd = commands.add_parser(
+        "ui", help="start Dagster's web UI on 127.0.0.1 with this project's instance, and serve the reports"
+    )
+    reports_cmd = commands.add_parser("reports", help="serve the HTML reports folder on 127.0.0.1")
+    for sub in (ui_cmd, reports_cmd):
+        sub.add_argument("--raw-dir", help=f"folder of raw snapshots (env {RAW_DIR_ENV}, default data/raw)")
+        sub.add_argument("--warehouse-dir", help=f"the warehouse (env {WAREHOUSE_DIR_ENV}, default data/warehouse)")
+    ui_cmd.add_argument("--port", type=int, default=3000, help="the UI's port (default 3000)")
+    ui_cmd.add_argument(
+        "--reports-port", type=int, help="the reports server's port (env NEWS_REPORTS_PORT, default 3030)"
+    )
+    reports_cmd.add_argument("--port", type=int, help="port (env NEWS_REPORTS_PORT, default 3030)")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
@@ -67,9 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "extract":
             return extract(args.paths)
-        from dagster_project.lake.schemas import markdown_reference
+        if args.command == "ui":
+            return ui(Settings.resolve(args.raw_dir, args.warehouse_dir), args.port, args.reports_port)
+        if args.command == "reports":
+            return serve_reports(Settings.resolve(args.raw_dir, args.warehouse_dir), args.port)
+        from dagster_project.lake.reference import columns_document
 
-        print(markdown_reference(), end="")
+        print(columns_document(), end="")
         return 0
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -126,6 +144,74 @@ def _run_reports(settings: Settings) -> int:
     print("reports:")
     print("\n".join(f"  {path}" for path in written))
     return 0
+
+
+def _start_report_server(settings: Settings, port: int | None):  # type: ignore[no-untyped-def]
+    from dagster_project.reports import default_reports_dir, report_server, reports_port
+
+    out_dir = default_reports_dir(settings.warehouse_dir)
+    try:
+        server = report_server(out_dir, port)
+    except OSError as exc:
+        raise UsageError(f"cannot serve the reports on 127.0.0.1 port {reports_port(port)}: {exc.strerror}") from exc
+    return server, out_dir
+
+
+def serve_reports(settings: Settings, port: int | None = None) -> int:
+    """Serve the reports folder until interrupted: the UI's report links point here."""
+    server, out_dir = _start_report_server(settings, port)
+    host, bound = server.server_address[:2]
+    print(f"serving {out_dir} at http://{host}:{bound}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def ui(settings: Settings, port: int = 3000, reports_port: int | None = None) -> int:
+    """Run `dagster dev` on this project's instance, with the reports served beside it, until it stops."""
+    import signal
+    import subprocess
+    import threading
+
+    from dagster_project.webui import MissingExtra, ui_command
+
+    try:
+        argv, env = ui_command(settings, port=port)
+    except MissingExtra as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        server, out_dir = _start_report_server(settings, reports_port)
+    except UsageError as exc:  # the UI is still worth having; its report links wait for a server
+        server = None
+        print(f"warning: {exc}; the report links will not open", file=sys.stderr)
+    else:
+        threading.Thread(target=server.serve_forever, name="reports-server", daemon=True).start()
+        host, bound = server.server_address[:2]
+        env = {**env, "NEWS_REPORTS_PORT": str(bound)}  # the report links the UI's runs write point here
+        print(f"reports: http://{host}:{bound}/ ({out_dir})", file=sys.stderr)
+    print(f"web UI: http://127.0.0.1:{port} (DAGSTER_HOME={env['DAGSTER_HOME']}; Ctrl-C to stop)", file=sys.stderr)
+    sys.stderr.flush()
+    child = subprocess.Popen(argv, env=env)
+    # Stopped by SIGTERM (a service manager, `timeout`), stop `dagster dev` too rather than orphan it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        return child.wait()
+    except KeyboardInterrupt:  # the terminal sent SIGINT to `dagster dev` too: let it shut down
+        return child.wait()
+    finally:
+        if child.poll() is None:  # `dagster dev` stops its web server, daemon and code server on SIGINT
+            child.send_signal(signal.SIGINT)
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
 
 
 def extract(paths: Sequence[str]) -> int:

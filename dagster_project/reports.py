@@ -1,7 +1,10 @@
-"""Execute the analysis notebooks against a warehouse and save them as executed `.ipynb` and HTML.
+"""Execute the analysis notebooks against a warehouse, save them as executed `.ipynb` and HTML, and
+serve them to a browser.
 
 The notebooks read the warehouse named by NEWS_WAREHOUSE_DIR, which is set for the kernel only;
-this process's environment is left alone. Plain Python (nbclient, nbconvert): no Dagster.
+this process's environment is left alone. Plain Python (nbclient, nbconvert, http.server): no Dagster.
+Browsers refuse `file://` links from a web page, so the UI links the reports at `report_url`,
+which `serve` (the `reports` command, and the `ui` command on the side) answers.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,11 +23,19 @@ from dagster_project.settings import WAREHOUSE_DIR_ENV
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 REPORTS_DIR_ENV = "NEWS_REPORTS_DIR"
+REPORTS_PORT_ENV = "NEWS_REPORTS_PORT"
+REPORTS_HOST = "127.0.0.1"  # never served beyond this machine
+DEFAULT_REPORTS_PORT = 3030
+NOTEBOOKS_EXTRA = "notebooks"
 CHART_MIME_TYPES = ("image/png", "image/svg+xml", "application/vnd.vegalite.v5+json")
 CELL_TIMEOUT_S = 300
 
 if TYPE_CHECKING:
     import nbformat
+
+
+class MissingNotebookTools(ImportError):
+    """Jupyter's libraries are not installed; the message names the extra that brings them."""
 
 
 class NotebookFailed(RuntimeError):
@@ -85,10 +98,15 @@ def execute_notebook(source: Path, warehouse: Path, out_dir: Path, timeout: int 
     visible in the report; the Report carries it.
     """
     # Imported here: the notebook machinery takes seconds to import, and most runs make no report.
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-    from nbconvert import HTMLExporter
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+        from nbconvert import HTMLExporter
+    except ImportError as exc:
+        raise MissingNotebookTools(
+            f"the notebook reports need Jupyter: install the `{NOTEBOOKS_EXTRA}` extra ({exc})"
+        ) from exc
 
     nb = nbformat.read(source, as_version=4)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -132,3 +150,33 @@ def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+# --- serving -------------------------------------------------------------------------------------
+
+
+def reports_port(port: int | None = None) -> int:
+    """The port given, else env NEWS_REPORTS_PORT, else 3030: the same for the links and the server."""
+    return port if port is not None else int(os.environ.get(REPORTS_PORT_ENV) or DEFAULT_REPORTS_PORT)
+
+
+def report_url(path: Path, out_dir: Path, port: int | None = None) -> str:
+    """Where a browser opens `path`, a file of the reports folder, while `serve` runs."""
+    relative = Path(path).absolute().relative_to(Path(out_dir).absolute())
+    return f"http://{REPORTS_HOST}:{reports_port(port)}/{relative.as_posix()}"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # one line per request is noise here
+        pass
+
+
+def report_server(out_dir: Path, port: int | None = None) -> ThreadingHTTPServer:
+    """An HTTP server of the reports folder on 127.0.0.1 (port 0: any free one); the caller serves it.
+
+    The folder is created if missing, so the server can start before the first report is written.
+    """
+    out_dir = Path(out_dir).absolute()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handler = partial(_QuietHandler, directory=str(out_dir))
+    return ThreadingHTTPServer((REPORTS_HOST, reports_port(port)), handler)

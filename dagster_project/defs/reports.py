@@ -33,9 +33,14 @@ def notebook_reports(context: dg.AssetExecutionContext, lake: LakeResource) -> d
             description="notebook cells failed: " + "; ".join(f"{r.name}: {r.error}" for r in failed),
             metadata={r.name: dg.MetadataValue.path(str(r.html)) for r in failed},
         )
-    metadata: dict = {"reports_dir": dg.MetadataValue.path(str(out_dir)), "index": dg.MetadataValue.md(_index(done))}
+    # Browsers open no file:// link from a web page: the links go to the reports server, which
+    # `python -m dagster_project ui` runs beside the UI (or `python -m dagster_project reports`).
+    metadata: dict = {
+        "reports_dir": dg.MetadataValue.path(str(out_dir)),
+        "index": dg.MetadataValue.md(_index(done, out_dir)),
+    }
     for r in done:
-        metadata[f"{r.name}_html"] = dg.MetadataValue.url(r.html.absolute().as_uri())
+        metadata[f"{r.name}_html"] = dg.MetadataValue.url(reports.report_url(r.html, out_dir))
         metadata[f"{r.name}_ipynb"] = dg.MetadataValue.path(str(r.notebook))
     return dg.MaterializeResult(
         metadata=metadata,
@@ -49,12 +54,21 @@ def notebook_reports(context: dg.AssetExecutionContext, lake: LakeResource) -> d
     )
 
 
-def _index(done: list[reports.Report]) -> str:
+def _index(done: list[reports.Report], out_dir: Path) -> str:
     rows = [
-        f"| {r.name} | {r.n_charts} | {r.seconds:.1f} | [HTML]({r.html.absolute().as_uri()}) | `{r.notebook}` |"
+        f"| {r.name} | {r.n_charts} | {r.seconds:.1f} | [{r.html.name}]({reports.report_url(r.html, out_dir)}) "
+        f"| `{r.notebook}` |"
         for r in done
     ]
-    return "\n".join(["| notebook | charts | seconds | report | executed notebook |", "|---|---|---|---|---|", *rows])
+    return "\n".join(
+        [
+            "Open the links while `python -m dagster_project ui` (or `... reports`) serves the reports folder.",
+            "",
+            "| notebook | charts | seconds | report | executed notebook |",
+            "|---|---|---|---|---|",
+            *rows,
+        ]
+    )
 
 
 build_reports = dg.define_asset_job(

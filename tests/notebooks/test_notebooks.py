@@ -89,7 +89,9 @@ def test_reports_are_linked_in_the_materialisation(materialised):
     (event,) = result.get_asset_materialization_events()
     meta = event.materialization.metadata
     for name in NAMES:
-        assert meta[f"{name}_html"].value == (reports_dir / f"{name}.html").as_uri()
+        # Served over HTTP on 127.0.0.1 (browsers open no file:// link from a web page); tests/test_webui.py opens them.
+        assert meta[f"{name}_html"].value == reports.report_url(reports_dir / f"{name}.html", reports_dir)
+        assert meta[f"{name}_html"].value.startswith("http://127.0.0.1:")
         assert meta[f"{name}_ipynb"].value == str(reports_dir / f"{name}.ipynb")
         assert f"| {name} | {expected_charts(reports_dir.parent / 'warehouse')[name]} |" in meta["index"].value
     (check,) = result.get_asset_check_evaluations()
