@@ -33,7 +33,10 @@ def executor_for(
         return dg.multiprocess_executor
     if name != "dask":
         raise ValueError(f"unknown executor {name!r}: choose one of {', '.join(EXECUTORS)}")
-    from dagster_project.defs.dask import dask_executor
+    try:
+        from dagster_project.defs.dask import dask_executor
+    except ImportError as exc:  # dagster-dask and dask.distributed come with the `dask` extra
+        raise ImportError(f"the dask executor needs the `dask` extra: pip install -e '.[dask]' ({exc})") from exc
 
     address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
     cluster = {"existing": {"address": address}} if address else {"local": {"n_workers": workers or 2}}
