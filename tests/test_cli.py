@@ -120,7 +120,7 @@ def test_the_column_reference_documents_every_quarantine_reason():
 def test_ci_runs_the_readme_test_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    commands = re.findall(r"^```\n(python3 -m venv .+)\n```$", readme, re.MULTILINE)
+    commands = re.findall(r"^```sh\n(python3 -m venv .+)\n```$", readme, re.MULTILINE)
     assert len(commands) == 2
     assert commands[1] in ci
 
