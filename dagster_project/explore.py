@@ -11,9 +11,11 @@ Plain Python (polars, DuckDB, matplotlib): no Dagster, so it works in any kernel
 from __future__ import annotations
 
 import html
+import itertools
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -325,6 +327,39 @@ def axes(title: str, xlabel: str = "", ylabel: str = "", size: tuple[float, floa
     return ax
 
 
+def integer_axis(axis) -> None:  # type: ignore[no-untyped-def]
+    """Ticks at whole numbers only, for counts (`ax.xaxis` or `ax.yaxis`)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def time_axis(axis) -> None:  # type: ignore[no-untyped-def]
+    """Dates and times on a real time scale, labelled concisely (`2026-03`, `16`, `17`, ...)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _all_integers(values: Sequence[float]) -> bool:
+    return all(float(v).is_integer() for v in values)
+
+
+def _is_time(values: Sequence[object]) -> bool:
+    return bool(values) and all(isinstance(v, date) for v in values)  # datetime is a date too
+
+
+def bar_width(times: Sequence[object]) -> float:
+    """Width of bars at these dates or times, in days (matplotlib's date unit): four fifths of the
+    smallest gap between them, or of a day when there is one."""
+    ordered = sorted(set(times))
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]  # type: ignore[operator]
+    smallest = min(gaps) if gaps else timedelta(days=1)
+    return 0.8 * smallest.total_seconds() / 86400
+
+
 def no_data(ax, message: str = "no data in this warehouse") -> None:  # type: ignore[no-untyped-def]
     """Say so on the chart instead of failing: small warehouses often lack a table or a category."""
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="grey")
@@ -333,7 +368,7 @@ def no_data(ax, message: str = "no data in this warehouse") -> None:  # type: ig
 
 
 def barh(labels: Iterable[object], values: Iterable[float], title: str, xlabel: str = "", width: int = 50):  # type: ignore[no-untyped-def]
-    """Horizontal bars, first label on top, each bar annotated with its value."""
+    """Horizontal bars, first label on top, each bar labelled with its value (whole-number ticks for counts)."""
     labels = [shorten(str(v), width) for v in labels]
     values = list(values)
     ax = axes(title, xlabel, size=(9, max(2.0, 0.35 * len(labels) + 1.2)))
@@ -343,6 +378,8 @@ def barh(labels: Iterable[object], values: Iterable[float], title: str, xlabel: 
     bars = ax.barh(labels[::-1], values[::-1], color="#4c72b0")
     ax.bar_label(bars, padding=3, fmt="%g")
     ax.margins(x=0.15)
+    if _all_integers(values):
+        integer_axis(ax.xaxis)
     return ax
 
 
@@ -354,18 +391,59 @@ def stacked_bars(  # type: ignore[no-untyped-def]
     ylabel: str = "",
     colors: dict[str, str] | None = None,
 ):
-    """Vertical bars per category, one stacked segment per series (in the dict's order)."""
-    labels = [str(c) for c in categories]
-    ax = axes(title, xlabel, ylabel, size=(min(14.0, max(7.0, 0.45 * len(labels) + 3)), 4.5))
+    """Vertical bars per category, one stacked segment per series (in the dict's order).
+
+    Categories that are all dates or times are placed on a real time axis (gaps show as gaps);
+    counts get whole-number ticks. Up to ten series get distinct colours of one palette.
+    """
+    times = _is_time(list(categories))
+    labels = list(categories) if times else [str(c) for c in categories]
+    ax = axes(title, xlabel, ylabel, size=(10.0, 4.5) if times else (min(14.0, max(7.0, 0.45 * len(labels) + 3)), 4.5))
     if not labels or not series:
         no_data(ax)
         return ax
+    palette = _palette(len(series))
+    width = bar_width(labels) if times else 0.8
     bottom = [0.0] * len(labels)
-    for name, values in series.items():
+    for i, (name, values) in enumerate(series.items()):
         values = [float(v) for v in values]
-        ax.bar(labels, values, bottom=bottom, label=name, color=(colors or {}).get(name))
+        colour = (colors or {}).get(name, palette[i])
+        ax.bar(labels, values, bottom=bottom, width=width, label=name, color=colour)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.legend(fontsize="small")
-    if len(labels) > 6:
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    if all(_all_integers(v) for v in series.values()):
+        integer_axis(ax.yaxis)
+    if times:
+        time_axis(ax.xaxis)
+    elif len(labels) > 6:
         ax.tick_params(axis="x", labelrotation=60)
     return ax
+
+
+def heatmap(  # type: ignore[no-untyped-def]
+    rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float]], title: str, xlabel: str = ""
+):
+    """A grid of counts, each cell labelled with its number (blank when zero): many series, no legend."""
+    ax = axes(title, xlabel, size=(max(6.0, 1.1 * len(columns) + 4), max(2.5, 0.35 * len(rows) + 1.5)))
+    if not rows or not columns:
+        no_data(ax)
+        return ax
+    image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0)
+    ax.set_xticks(range(len(columns)), columns)
+    ax.set_yticks(range(len(rows)), [shorten(r, 40) for r in rows])
+    top = max((max(r) for r in values), default=0) or 1
+    for i, row in enumerate(values):
+        for j, v in enumerate(row):
+            if v:
+                ax.text(j, i, f"{v:g}", ha="center", va="center", color="white" if v > top / 2 else "black")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    ax.spines[:].set_visible(False)
+    return ax
+
+
+def _palette(n: int) -> list:
+    """n distinct colours: tab10 up to ten, tab20 up to twenty (beyond that, label directly instead)."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab10" if n <= 10 else "tab20"]
+    return [cmap(i % cmap.N) for i in range(n)]

@@ -10,6 +10,7 @@ which `serve` (the `reports` command, and the `ui` command on the side) answers.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -103,6 +104,7 @@ def execute_notebook(source: Path, warehouse: Path, out_dir: Path, timeout: int 
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
         from nbconvert import HTMLExporter
+        from traitlets.config import Config
     except ImportError as exc:
         raise MissingNotebookTools(
             f"the notebook reports need Jupyter: install the `{NOTEBOOKS_EXTRA}` extra ({exc})"
@@ -115,15 +117,25 @@ def execute_notebook(source: Path, warehouse: Path, out_dir: Path, timeout: int 
         WAREHOUSE_DIR_ENV: str(Path(warehouse).absolute()),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}}
-    )
     error = None
     started = time.perf_counter()
-    try:
-        client.execute(env=env)
-    except CellExecutionError as exc:
-        error = f"{exc.ename}: {exc.evalue}"
+    # The kernel talks to this process over Unix sockets in a private folder, not TCP on localhost
+    # (which other local users could reach, and which makes the kernel warn about it).
+    with tempfile.TemporaryDirectory(prefix="news-lake-kernel-") as sockets:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
+        client = NotebookClient(
+            nb,
+            config=config,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(source.parent)}},
+        )
+        try:
+            client.execute(env=env)
+        except CellExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}"
     seconds = time.perf_counter() - started
     executed = out_dir / source.name
     html_path = executed.with_suffix(".html")
