@@ -195,23 +195,36 @@ def ui(settings: Settings, port: int = 3000, reports_port: int | None = None) ->
         print(f"reports: http://{host}:{bound}/ ({out_dir})", file=sys.stderr)
     print(f"web UI: http://127.0.0.1:{port} (DAGSTER_HOME={env['DAGSTER_HOME']}; Ctrl-C to stop)", file=sys.stderr)
     sys.stderr.flush()
-    child = subprocess.Popen(argv, env=env)
-    # Stopped by SIGTERM (a service manager, `timeout`), stop `dagster dev` too rather than orphan it.
+    # `dagster dev` and the processes it starts (web server, daemon, code server) form a group of
+    # their own, stopped together as a terminal's Ctrl-C would stop them, however this process ends.
+    child = subprocess.Popen(argv, env=env, start_new_session=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         return child.wait()
-    except KeyboardInterrupt:  # the terminal sent SIGINT to `dagster dev` too: let it shut down
-        return child.wait()
+    except KeyboardInterrupt:
+        return 0
     finally:
-        if child.poll() is None:  # `dagster dev` stops its web server, daemon and code server on SIGINT
-            child.send_signal(signal.SIGINT)
-            try:
-                child.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop_group(child)
         if server is not None:
             server.shutdown()
             server.server_close()
+
+
+def _stop_group(child) -> None:  # type: ignore[no-untyped-def]
+    """Stop the child's process group: SIGINT as a terminal's Ctrl-C (graceful for `dagster dev`),
+    then SIGTERM (where SIGINT is ignored, as in background jobs), then SIGKILL to what is left."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+
+    for sig, grace in ((signal.SIGINT, 20), (signal.SIGTERM, 20), (signal.SIGKILL, 0)):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            return  # the whole group is gone
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=grace)
 
 
 def extract(paths: Sequence[str]) -> int:
