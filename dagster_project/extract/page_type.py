@@ -25,7 +25,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract import profile_html, profile_text
 from dagster_project.extract.generic.cleaning import boilerplate
-from dagster_project.extract.generic.content import main_paragraphs
+from dagster_project.extract.generic.content import main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
 from dagster_project.extract.html_links import page_url
 from dagster_project.extract.profiles import Profile, load_profiles
@@ -92,6 +92,10 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None) -> PageType:
     paragraphs = main_paragraphs(tree.body, skipped) if tree.body else []
     article_words = sum(len(p.split()) for p in paragraphs)
     teaser_words = sum(len(h.text.split()) + len((h.lede or "").split()) for h in teasers)
+    # Running text anywhere on the page (an article the main-content choice missed counts too).
+    blocks = text_blocks(tree.body, skipped) if tree.body else []
+    prose_words = sum(len(b.text.split()) for b in blocks if len(b.text) >= 100 and b.link_density < 0.2)
+    declared = og_type == "article" or any(_ARTICLE_TYPES.search(t) for t in ld_types)
 
     score, evidence = 0, []
     shape = _url_shape(url)
@@ -109,20 +113,20 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None) -> PageType:
         score, evidence = score + 1, [*evidence, "og:type website"]
     elif og_type == "article":
         score, evidence = score - 1, [*evidence, "og:type article"]
-    counts = f"{len(teasers)} teasers, {article_words} words of article text"
-    if len(teasers) >= _MIN_TEASERS and teaser_words >= 3 * article_words:
+    counts = f"{len(teasers)} teasers, {article_words} words of article text, {prose_words} of running text"
+    if len(teasers) >= _MIN_TEASERS and teaser_words >= 3 * article_words and teaser_words >= prose_words:
         score += 3
-    elif len(teasers) >= _MIN_TEASERS and teaser_words >= article_words:
+    elif len(teasers) >= _MIN_TEASERS and teaser_words >= article_words and 2 * teaser_words >= prose_words:
         score += 1
     elif article_words >= 250:
         score -= 2
     evidence.append(counts)
     reason = "; ".join(evidence)
-    if score >= 2 and len(teasers) >= 3:
+    if score >= 3 and len(teasers) >= 3:
         return PageType(FRONT, reason)
-    if article_words:
+    if article_words or prose_words or declared:
         return PageType(ARTICLE, reason)
-    if teasers:
+    if len(teasers) >= 3:
         return PageType(FRONT, reason)
     return PageType(OTHER, f"neither article text nor teasers; {reason}")
 
@@ -130,7 +134,7 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None) -> PageType:
 def _service_page(tree: LexborHTMLParser, url: str | None) -> str | None:
     """Why the page is a legal, contact, account, search or error page; None when it is not."""
     if url:
-        segments = [s for s in urlsplit(url).path.split("/") if s]
+        segments = [s for s in _path(url).split("/") if s]
         for i, segment in enumerate(segments):
             stem = segment.rsplit(".", 1)[0] if i == len(segments) - 1 else segment
             words = _WORD.findall(stem)
@@ -143,10 +147,17 @@ def _service_page(tree: LexborHTMLParser, url: str | None) -> str | None:
     return None
 
 
+def _path(url: str | None) -> str:
+    try:
+        return urlsplit(url).path if url else ""
+    except ValueError:  # a malformed address says nothing about the page
+        return ""
+
+
 def _url_shape(url: str | None) -> str | None:
     if not url:
         return None
-    path = urlsplit(url).path
+    path = _path(url)
     segments = [s for s in path.split("/") if s]
     if not segments or (len(segments) == 1 and segments[0].lower().startswith(("index.", "home", "default."))):
         return "root"

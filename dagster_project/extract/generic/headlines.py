@@ -64,7 +64,10 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
         if node.tag != "a":
             _note_section(node, sections)
             continue
-        url = absolute_href(node, base)
+        try:
+            url = absolute_href(node, base)
+        except ValueError:  # a malformed address (`http://[not-a-host]/`) links nowhere
+            continue
         if url is None:
             continue
         url = urldefrag(url).url
