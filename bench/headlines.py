@@ -20,6 +20,7 @@ The last line is the summary.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import re
@@ -172,10 +173,8 @@ def main() -> None:
     import trafilatura
 
     def ours(html: str) -> None:
-        try:
+        with contextlib.suppress(ExtractionError):
             extract(html, "text/html", None)
-        except ExtractionError:
-            pass
 
     def peer(html: str) -> None:
         trafilatura.bare_extraction(html, with_metadata=True)

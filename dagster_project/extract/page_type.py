@@ -90,11 +90,15 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None) -> PageType:
     teasers = headline_links(tree, url, {url})
     skipped = boilerplate(tree)
     paragraphs = main_paragraphs(tree.body, skipped) if tree.body else []
-    article_words = sum(len(p.split()) for p in paragraphs)
+    # A teaser's own lede taken for article text is still teaser text.
+    ledes = {h.lede for h in teasers if h.lede}
+    article_words = sum(len(p.split()) for p in paragraphs if p not in ledes)
     teaser_words = sum(len(h.text.split()) + len((h.lede or "").split()) for h in teasers)
     # Running text anywhere on the page (an article the main-content choice missed counts too).
     blocks = text_blocks(tree.body, skipped) if tree.body else []
-    prose_words = sum(len(b.text.split()) for b in blocks if len(b.text) >= 100 and b.link_density < 0.2)
+    prose_words = sum(
+        len(b.text.split()) for b in blocks if len(b.text) >= 100 and b.link_density < 0.2 and b.text not in ledes
+    )
     declared = og_type == "article" or any(_ARTICLE_TYPES.search(t) for t in ld_types)
 
     score, evidence = 0, []
