@@ -68,9 +68,7 @@ def view(html: str, url: str | None = None) -> list[str]:
                 if text:
                     lines.append(f"{where}{tag.upper()} {text}")
                 continue
-            own = [
-                " ".join((c.text_content or "").split()) for c in child.iter(include_text=True) if c.is_text_node
-            ]
+            own = [" ".join((c.text_content or "").split()) for c in child.iter(include_text=True) if c.is_text_node]
             own = [t for t in own if t]
             if own and tag in _BLOCKS:
                 lines.append(f"{where}T<{tag}> {' '.join(own)[:300]}")

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract import profile_html, profile_text
+from dagster_project.extract.generic import HIDDEN_HOLDERS as _HIDDEN_HOLDERS
+from dagster_project.extract.generic import reveal_hidden
 from dagster_project.extract.generic.cleaning import boilerplate
 from dagster_project.extract.generic.content import main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
@@ -47,6 +49,8 @@ _LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage"})
 _DATE_PATH = re.compile(r"/(19|20)\d\d/[01]?\d/")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_TEASERS = 8
+# Elements whose text is never running text of the page.
+_NEVER_PROSE = "script, style, noscript, template, svg, nav, footer, select, textarea"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,7 @@ def classify(text: str, media_type: str, url: str | None, profiles: tuple[Profil
             if tree.css_first(profile.html.content) is not None:
                 return PageType(ARTICLE, f"site profile {profile.name}: article block found")
             return PageType(FRONT, f"site profile {profile.name}: no article block")
-    return classify_html(tree, url)
+    return classify_html(tree, url, text)
 
 
 def _classify_text(text: str, profiles: tuple[Profile, ...]) -> PageType:
@@ -78,8 +82,8 @@ def _classify_text(text: str, profiles: tuple[Profile, ...]) -> PageType:
     return PageType(OTHER, "plain text that no site profile reads")
 
 
-def classify_html(tree: LexborHTMLParser, capture_url: str | None) -> PageType:
-    """The page type of a parsed HTML page; mutates `tree` (boilerplate is stripped)."""
+def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
+    """The page type of a parsed HTML page (`html`, its source, when at hand); mutates `tree`."""
     url = page_url(tree, capture_url)
     service = _service_page(tree, url)
     if service:
@@ -88,17 +92,23 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None) -> PageType:
     og = tree.css_first('meta[property="og:type"]')
     og_type = (og.attributes.get("content") or "").strip().lower() if og else ""
     teasers = headline_links(tree, url, {url})
-    skipped = boilerplate(tree)
-    paragraphs = main_paragraphs(tree.body, skipped) if tree.body else []
-    # A teaser's own lede taken for article text is still teaser text.
     ledes = {h.lede for h in teasers if h.lede}
-    article_words = sum(len(p.split()) for p in paragraphs if p not in ledes)
-    teaser_words = sum(len(h.text.split()) + len((h.lede or "").split()) for h in teasers)
-    # Running text anywhere on the page (an article the main-content choice missed counts too).
-    blocks = text_blocks(tree.body, skipped) if tree.body else []
+    # Running text anywhere on the page, read before boilerplate removal: an article the
+    # main-content choice missed (or that sits in a page-wide form or side box) still counts.
+    hidden = {n.mem_id for n in tree.body.css(_NEVER_PROSE)} if tree.body else set()
+    blocks = text_blocks(tree.body, hidden) if tree.body else []
     prose_words = sum(
         len(b.text.split()) for b in blocks if len(b.text) >= 100 and b.link_density < 0.2 and b.text not in ledes
     )
+    skipped = boilerplate(tree)
+    paragraphs = main_paragraphs(tree.body, skipped) if tree.body else []
+    if not paragraphs and html and _HIDDEN_HOLDERS.search(html):
+        # What generic extraction reads when the page has nothing else (see `generic.parse`).
+        revealed = reveal_hidden(html)
+        paragraphs = main_paragraphs(revealed.body, boilerplate(revealed)) if revealed.body else []
+    # A teaser's own lede taken for article text is still teaser text.
+    article_words = sum(len(p.split()) for p in paragraphs if p not in ledes)
+    teaser_words = sum(len(h.text.split()) + len((h.lede or "").split()) for h in teasers)
     declared = og_type == "article" or any(_ARTICLE_TYPES.search(t) for t in ld_types)
 
     score, evidence = 0, []
@@ -128,7 +138,7 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None) -> PageType:
     reason = "; ".join(evidence)
     if score >= 3 and len(teasers) >= 3:
         return PageType(FRONT, reason)
-    if article_words or prose_words or declared:
+    if article_words or prose_words or declared or shape == "story":
         return PageType(ARTICLE, reason)
     if len(teasers) >= 3:
         return PageType(FRONT, reason)

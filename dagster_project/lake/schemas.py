@@ -162,7 +162,7 @@ HEADLINES = Table(
         _c("url", pl.String(), "link target (absolute), when the snapshot has links"),
         _c("language", pl.String(), "ISO 639-1 code detected from the headline"),
         _c("section", pl.String(), "page section the headline is listed under, when the page shows one"),
-        _c("kicker", pl.String(), "the teaser's line above the title (German \"Dachzeile\"), when shown"),
+        _c("kicker", pl.String(), 'the teaser\'s line above the title (German "Dachzeile"), when shown'),
         _c("lede", pl.String(), "the teaser's text under the title, when shown"),
     ),
 )
