@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -31,7 +31,7 @@ MIN_WORDS, MAX_WORDS = 4, 40
 MIN_HEADING_WORDS = 2  # a title set as a heading may be short ("Das letzte Mal")
 _MAX_SECTION_WORDS = 5  # a section label is short; a longer heading is a teaser's own title
 _MAX_KICKER_WORDS = 10
-_MIN_LEDE_WORDS = 6
+_MIN_LEDE_WORDS = 8
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME = frozenset({"nav", "footer", "form", "aside"})
 # A page header is chrome; a teaser's own <header> inside an article or section is not.
@@ -41,6 +41,7 @@ _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "button"
 # Icon-font ligatures (`insert_chart`, `arrow_forward`) are drawn as symbols, never read as words.
 _LIGATURE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 _PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|topline|overline|eyebrow|roofline|spitzmarke", re.I)
 
 
@@ -71,7 +72,7 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
         if url is None:
             continue
         url = urldefrag(url).url
-        if url in seen or url in own:
+        if url in seen or url in own or _section_target(url):
             continue
         ancestors = _ancestors(node)
         if _in_chrome(ancestors) or _in_running_text(node, ancestors):
@@ -89,6 +90,17 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
             Headline(len(found) + 1, teaser.title, url, section=section, kicker=teaser.kicker, lede=teaser.lede)
         )
     return tuple(found)
+
+
+def _section_target(url: str) -> bool:
+    """A link to a site's root or to a one- or two-word section path (`/politik/`, `/thema/corona/`)
+    leads to a list of stories, not to a story."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    segments = [s for s in path.split("/") if s]
+    return len(segments) <= 2 and all(_PLAIN_WORD.fullmatch(s) for s in segments)
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
@@ -122,18 +134,20 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode]) -> _Teaser | None:
     outer = next((a for a in ancestors[:3] if a.tag in _HEADINGS), None)
     heading = inner or outer
     holder = heading or link
-    pieces = _pieces(holder)
+    pieces = _without_badges(_pieces(holder))
     if not pieces:
         return None
-    kicker = None
+    kicker = extra = None
     marked = [text for node, text in pieces if _is_kicker(node, holder)]
     rest = [text for node, text in pieces if not _is_kicker(node, holder)]
     if marked and rest:
         kicker, title = marked[0], " ".join(rest)
-    elif len(pieces) >= 2 and (heading is not None or len(pieces) == 2):
-        kicker, title = pieces[-2][1], pieces[-1][1]
+    elif len(pieces) >= 2:
+        # Kicker, then title; what follows (a byline, the teaser text) is not the title.
+        kicker, title = pieces[0][1], pieces[1][1]
+        extra = pieces[2][1] if len(pieces) > 2 else None
     else:
-        title = " ".join(text for _, text in pieces)
+        title = pieces[0][1]
     lede = None
     if inner is not None:
         # Kicker above and lede below the heading, inside the same link (`<a><strong/><h2/><p/></a>`).
@@ -145,9 +159,20 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode]) -> _Teaser | None:
         before, after = _around_in_teaser(top)
         kicker = kicker or _short(before)
         lede = lede or _long(after)
+    if lede is None and extra and len(extra.split()) >= 2 * _MIN_LEDE_WORDS:
+        lede = extra
     if kicker and len(kicker.split()) > _MAX_KICKER_WORDS:
         kicker = None
     return _Teaser(title, kicker, lede, heading is not None)
+
+
+def _without_badges(pieces: list[tuple[LexborNode, str]]) -> list[tuple[LexborNode, str]]:
+    """Drop one-word labels at either end (`Video`, `COMPACT+`, `Alert`) around a kicker and title."""
+    while len(pieces) >= 3 and " " not in pieces[0][1]:
+        pieces = pieces[1:]
+    while len(pieces) >= 2 and " " not in pieces[-1][1]:
+        pieces = pieces[:-1]
+    return pieces
 
 
 def _pieces(holder: LexborNode) -> list[tuple[LexborNode, str]]:
@@ -200,7 +225,7 @@ def _around_in_teaser(top: LexborNode) -> tuple[list[str], list[str]]:
         parent = node.parent
         if parent is None or parent.tag in ("body", "html"):
             break
-        links = {a.attributes.get("href") for a in parent.css("a[href]")}
+        links = {urldefrag(a.attributes.get("href") or "").url for a in parent.css("a[href]")}
         if len(links) > 2:
             break
         before = [_text(s) for s in _siblings(node, "prev")]
