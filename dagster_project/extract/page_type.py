@@ -108,7 +108,10 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | N
         paragraphs = main_paragraphs(revealed.body, boilerplate(revealed)) if revealed.body else []
     # A teaser's own lede taken for article text is still teaser text.
     article_words = sum(len(p.split()) for p in paragraphs if p not in ledes)
-    teaser_words = sum(len(h.text.split()) + len((h.lede or "").split()) for h in teasers)
+    # Teasers with a kicker or a lede are a listing's; bare title links also make up the side
+    # lists ("recent posts", "most read") that surround articles.
+    listing = [h for h in teasers if h.kicker or h.lede] or teasers
+    teaser_words = sum(len(h.text.split()) + len((h.lede or "").split()) for h in listing)
     declared = og_type == "article" or any(_ARTICLE_TYPES.search(t) for t in ld_types)
 
     score, evidence = 0, []
@@ -127,10 +130,13 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | N
         score, evidence = score + 1, [*evidence, "og:type website"]
     elif og_type == "article":
         score, evidence = score - 1, [*evidence, "og:type article"]
-    counts = f"{len(teasers)} teasers, {article_words} words of article text, {prose_words} of running text"
-    if len(teasers) >= _MIN_TEASERS and teaser_words >= 3 * article_words and teaser_words >= prose_words:
+    counts = (
+        f"{len(teasers)} teasers ({len(listing)} listed with kicker or lede), {article_words} words of article "
+        f"text, {prose_words} of running text"
+    )
+    if len(listing) >= _MIN_TEASERS and teaser_words >= 3 * article_words and teaser_words >= prose_words:
         score += 3
-    elif len(teasers) >= _MIN_TEASERS and teaser_words >= article_words and 2 * teaser_words >= prose_words:
+    elif len(listing) >= _MIN_TEASERS and teaser_words >= article_words and 2 * teaser_words >= prose_words:
         score += 1
     elif article_words >= 250:
         score -= 2
