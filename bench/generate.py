@@ -76,9 +76,13 @@ class GeneratedFile:
     story: int | None
 
 
-_CONTRACTIONS = [(re.compile(r"\b([àÀ]) le "), "au "), (re.compile(r"\b([àÀ]) les "), "aux "),
-                 (re.compile(r"\b([dD])e le "), r"\1u "), (re.compile(r"\b([dD])e les "), r"\1es "),
-                 (re.compile(r"\b([dD])e (?=[AEIOUÉÈ])"), r"\1'")]
+_CONTRACTIONS = [
+    (re.compile(r"\b([àÀ]) le "), "au "),
+    (re.compile(r"\b([àÀ]) les "), "aux "),
+    (re.compile(r"\b([dD])e le "), r"\1u "),
+    (re.compile(r"\b([dD])e les "), r"\1es "),
+    (re.compile(r"\b([dD])e (?=[AEIOUÉÈ])"), r"\1'"),
+]
 
 
 def french(text: str) -> str:
@@ -145,8 +149,18 @@ class StoryBook:
             paragraphs = tuple(p.format(**fill) for p in V.PARAGRAPHS_OTHER[language])
         title = title[0].upper() + title[1:]
         related = tuple(sorted({FIRST_STORY + rng.randrange(max(k - 40, 0), k) for _ in range(rng.randint(0, 2)) if k}))
-        return Story(k + FIRST_STORY, arrived, language, section, rng.choice(V.OUTLETS), published,
-                     title, paragraphs, related, rng.random() < TOP_SHARE)
+        return Story(
+            k + FIRST_STORY,
+            arrived,
+            language,
+            section,
+            rng.choice(V.OUTLETS),
+            published,
+            title,
+            paragraphs,
+            related,
+            rng.random() < TOP_SHARE,
+        )
 
     def story(self, number: int) -> Story:
         return self._stories[number - FIRST_STORY]
@@ -162,18 +176,35 @@ def _filler(rng: random.Random, section: str, moment: datetime, language: str) -
     first, last = p1.split()[0], p1.split()[-1]
     title = "Mme" if first in FEMALE_FIRST_NAMES else "M."
     return {
-        "person": p1, "person_short": f"{title} {last}" if rng.random() < 0.6 else f"{first} {last}",
-        "person2": p2, "role": role1, "role2": role2, "org": org1, "acr": acr1,
+        "person": p1,
+        "person_short": f"{title} {last}" if rng.random() < 0.6 else f"{first} {last}",
+        "person2": p2,
+        "role": role1,
+        "role2": role2,
+        "org": org1,
+        "acr": acr1,
         "acr_or_org": acr1 or org1,
         "org_de": _org_de(org1) + (f" ({acr1})" if acr1 else ""),
         "org2_de": _org_de(org2) + (f" ({acr2})" if acr2 else ""),
-        "city": city, "city2": city2, "city_ar": V.CITIES_AR[city], "foreign": rng.choice(V.FOREIGN_CITIES),
+        "city": city,
+        "city2": city2,
+        "city_ar": V.CITIES_AR[city],
+        "foreign": rng.choice(V.FOREIGN_CITIES),
         "country": country[("fr", "es", "en", "ar").index(language)],
-        "topic": topic, "topic_cap": topic[0].upper() + topic[1:],
-        "team": team, "team2": team2, "s1": str(rng.randint(0, 3)), "s2": str(rng.randint(0, 3)),
-        "n": str(rng.randint(2, 40)), "pct": f"{rng.uniform(1, 25):.1f}".replace(".", ","),
-        "metric": rng.choice(V.METRICS), "month": V.MONTHS_FR[moment.month - 1], "year": str(moment.year),
-        "weekday": V.WEEKDAYS_FR[moment.weekday()], "d1": str(d1), "d2": str(d1 + rng.randint(1, 3)),
+        "topic": topic,
+        "topic_cap": topic[0].upper() + topic[1:],
+        "team": team,
+        "team2": team2,
+        "s1": str(rng.randint(0, 3)),
+        "s2": str(rng.randint(0, 3)),
+        "n": str(rng.randint(2, 40)),
+        "pct": f"{rng.uniform(1, 25):.1f}".replace(".", ","),
+        "metric": rng.choice(V.METRICS),
+        "month": V.MONTHS_FR[moment.month - 1],
+        "year": str(moment.year),
+        "weekday": V.WEEKDAYS_FR[moment.weekday()],
+        "d1": str(d1),
+        "d2": str(d1 + rng.randint(1, 3)),
         "person_ar": "المسؤول " + p1.split()[-1],
     }
 
@@ -181,8 +212,10 @@ def _filler(rng: random.Random, section: str, moment: datetime, language: str) -
 # --- rendering: the two layouts a crawler saves ------------------------------------------------
 
 _TICKER_GAP = "\u00a0" * 4
-_MODAL = ("Merci d'avoir signalé!", "Cette image sera automatiquement bloquée après qu'elle soit signalée par "
-          "plusieurs personnes.")
+_MODAL = (
+    "Merci d'avoir signalé!",
+    "Cette image sera automatiquement bloquée après qu'elle soit signalée par plusieurs personnes.",
+)
 _SOURCE_LINK = "Cliquez ici pour lire l'article depuis sa source."
 
 
@@ -200,8 +233,15 @@ def _body_blocks(story: Story, book: StoryBook) -> list[tuple[str, str]]:
 
 
 def render_text(ticker: list[Story], story: Story, book: StoryBook) -> str:
-    lines = [_TICKER_GAP.join(s.title for s in ticker), *[""] * 7, *_MODAL, *[""] * 3,
-             story.title, f"Publié dans {story.outlet} le {_byline_date(story.published)}", ""]
+    lines = [
+        _TICKER_GAP.join(s.title for s in ticker),
+        *[""] * 7,
+        *_MODAL,
+        *[""] * 3,
+        story.title,
+        f"Publié dans {story.outlet} le {_byline_date(story.published)}",
+        "",
+    ]
     for kind, value in _body_blocks(story, book):
         if kind == "p":
             lines.append(value)
@@ -223,8 +263,10 @@ def render_html(ticker: list[Story], story: Story, book: StoryBook) -> str:
             teased = book.story(int(value))
             body.append(f'      <ul class="related"><li><a href="{teased.url}">{e(teased.title)}</a></li></ul>')
     paragraphs = "\n".join(body)
-    data_layer = json.dumps({"pageType": "article", "articleId": story.number, "journal": story.outlet,
-                             "section": story.section}, ensure_ascii=False)
+    data_layer = json.dumps(
+        {"pageType": "article", "articleId": story.number, "journal": story.outlet, "section": story.section},
+        ensure_ascii=False,
+    )
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -280,6 +322,7 @@ d'origine.</p>
 
 # --- the crawl ---------------------------------------------------------------------------------
 
+
 def _featured(rng: random.Random, arrived: list[Story], moment: datetime) -> Story:
     """The article on the page: one of the day's top stories, the newest most often, so each one
     is featured in several snapshots however dense the crawl."""
@@ -298,9 +341,18 @@ def _break(rng: random.Random, kind: str, page: bytes) -> bytes:
     return page[: len(page) // 3]  # html_cut_short: the download stopped inside the ticker
 
 
-def generate(out_dir: Path, snapshots: int = 1000, *, days: float = 7, seed: int = 1,
-             start: datetime = datetime(2026, 3, 16, 7, 0, tzinfo=UTC), text_share: float = 0.4,
-             gzip_share: float = 0.3, broken: float = 0.03, stories_per_day: float = 150) -> list[GeneratedFile]:
+def generate(
+    out_dir: Path,
+    snapshots: int = 1000,
+    *,
+    days: float = 7,
+    seed: int = 1,
+    start: datetime = datetime(2026, 3, 16, 7, 0, tzinfo=UTC),
+    text_share: float = 0.4,
+    gzip_share: float = 0.3,
+    broken: float = 0.03,
+    stories_per_day: float = 150,
+) -> list[GeneratedFile]:
     """Write `snapshots` files spread evenly over `days` into `out_dir`; returns what was written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     book = StoryBook(seed, start, stories_per_day)
@@ -329,9 +381,16 @@ def generate(out_dir: Path, snapshots: int = 1000, *, days: float = 7, seed: int
                 kind, name, data = "html", stem + ".html", page
         (out_dir / name).write_bytes(data)
         written.append(GeneratedFile(name, moment, kind, story.number))
-    manifest = {"seed": seed, "snapshots": snapshots, "days": days, "start": start.isoformat(),
-                "files": [{"name": f.name, "captured_at": f.captured_at.isoformat(), "kind": f.kind,
-                           "story": f.story} for f in written]}
+    manifest = {
+        "seed": seed,
+        "snapshots": snapshots,
+        "days": days,
+        "start": start.isoformat(),
+        "files": [
+            {"name": f.name, "captured_at": f.captured_at.isoformat(), "kind": f.kind, "story": f.story}
+            for f in written
+        ],
+    }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return written
 
@@ -342,8 +401,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshots", type=int, default=1000)
     parser.add_argument("--days", type=float, default=7)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--start", type=lambda v: datetime.fromisoformat(v).replace(tzinfo=UTC),
-                        default=datetime(2026, 3, 16, 7, 0, tzinfo=UTC))
+    parser.add_argument(
+        "--start",
+        type=lambda v: datetime.fromisoformat(v).replace(tzinfo=UTC),
+        default=datetime(2026, 3, 16, 7, 0, tzinfo=UTC),
+    )
     parser.add_argument("--text-share", type=float, default=0.4)
     parser.add_argument("--gzip-share", type=float, default=0.3)
     parser.add_argument("--broken", type=float, default=0.03, help="share of deliberately broken files")
@@ -351,15 +413,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.snapshots < 1 or args.days <= 0 or not 0 <= args.broken <= 1:
         parser.error("need --snapshots >= 1, --days > 0 and 0 <= --broken <= 1")
-    files = generate(args.out_dir, args.snapshots, days=args.days, seed=args.seed, start=args.start,
-                     text_share=args.text_share, gzip_share=args.gzip_share, broken=args.broken,
-                     stories_per_day=args.stories_per_day)
+    files = generate(
+        args.out_dir,
+        args.snapshots,
+        days=args.days,
+        seed=args.seed,
+        start=args.start,
+        text_share=args.text_share,
+        gzip_share=args.gzip_share,
+        broken=args.broken,
+        stories_per_day=args.stories_per_day,
+    )
     kinds: dict[str, int] = {}
     for f in files:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
     stories = len({f.story for f in files})
-    print(f"wrote {len(files)} synthetic snapshots to {args.out_dir} "
-          f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}; {stories} distinct featured stories)")
+    print(
+        f"wrote {len(files)} synthetic snapshots to {args.out_dir} "
+        f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}; {stories} distinct featured stories)"
+    )
     return 0
 
 

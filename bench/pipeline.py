@@ -340,9 +340,7 @@ def main() -> None:
         print(f"{'':<34} increment / full run wall time: {inc['wall'] / full[most]['wall']:.1%}", flush=True)
         print(
             f"{'':<34} per stage, increment / full run: "
-            + ", ".join(
-                f"{k} {inc['steps'].get(k, 0.0) / v:.1%}" for k, v in full[most]["steps"].items() if v > 0
-            ),
+            + ", ".join(f"{k} {inc['steps'].get(k, 0.0) / v:.1%}" for k, v in full[most]["steps"].items() if v > 0),
             flush=True,
         )
         idle = measure("full", run_dir / "raw", run_dir / "warehouse", most)

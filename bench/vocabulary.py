@@ -7,8 +7,20 @@ cities are real so that entity recognition and the catalogue have something true
 from __future__ import annotations
 
 OUTLETS = [
-    "2M", "Le360", "Médias24", "Le Matin", "L'Economiste", "H24info", "MAP Express", "Yabiladi",
-    "TelQuel", "Le Desk", "Hespress FR", "Barlamane", "LesEco.ma", "Maroc Diplomatique",
+    "2M",
+    "Le360",
+    "Médias24",
+    "Le Matin",
+    "L'Economiste",
+    "H24info",
+    "MAP Express",
+    "Yabiladi",
+    "TelQuel",
+    "Le Desk",
+    "Hespress FR",
+    "Barlamane",
+    "LesEco.ma",
+    "Maroc Diplomatique",
 ]
 
 SECTIONS = ["politique", "economie", "societe", "sport", "culture", "monde"]
@@ -35,8 +47,20 @@ CAST = [
 ]
 
 CITIES = [
-    "Rabat", "Casablanca", "Tanger", "Marrakech", "Fès", "Agadir", "Dakhla", "Laâyoune", "Oujda",
-    "Meknès", "Essaouira", "Tétouan", "Kénitra", "El Jadida",
+    "Rabat",
+    "Casablanca",
+    "Tanger",
+    "Marrakech",
+    "Fès",
+    "Agadir",
+    "Dakhla",
+    "Laâyoune",
+    "Oujda",
+    "Meknès",
+    "Essaouira",
+    "Tétouan",
+    "Kénitra",
+    "El Jadida",
 ]
 FOREIGN_CITIES = ["Paris", "Madrid", "Bruxelles", "Dakar", "Abidjan", "Genève", "Lisbonne", "Doha"]
 # (French, Spanish, English, Arabic)
@@ -53,20 +77,52 @@ COUNTRIES = [
 MOROCCO = ("le Maroc", "Marruecos", "Morocco", "المغرب")
 
 TOPICS = {
-    "politique": ["la régionalisation avancée", "la réforme de l'administration", "la diplomatie parlementaire",
-                  "la protection sociale", "la lutte contre la corruption"],
-    "economie": ["l'investissement industriel", "la transition énergétique", "l'hydrogène vert",
-                 "le financement des PME", "les exportations agricoles", "le tourisme"],
-    "societe": ["l'accès à l'eau potable", "la scolarisation en milieu rural", "la santé de proximité",
-                "le logement social", "la mobilité urbaine"],
-    "sport": ["la préparation de la Coupe du monde 2030", "la formation des jeunes talents",
-              "les infrastructures sportives", "le football féminin"],
-    "culture": ["la musique gnaoua", "le cinéma marocain", "le patrimoine amazigh", "l'art contemporain",
-                "la lecture publique"],
+    "politique": [
+        "la régionalisation avancée",
+        "la réforme de l'administration",
+        "la diplomatie parlementaire",
+        "la protection sociale",
+        "la lutte contre la corruption",
+    ],
+    "economie": [
+        "l'investissement industriel",
+        "la transition énergétique",
+        "l'hydrogène vert",
+        "le financement des PME",
+        "les exportations agricoles",
+        "le tourisme",
+    ],
+    "societe": [
+        "l'accès à l'eau potable",
+        "la scolarisation en milieu rural",
+        "la santé de proximité",
+        "le logement social",
+        "la mobilité urbaine",
+    ],
+    "sport": [
+        "la préparation de la Coupe du monde 2030",
+        "la formation des jeunes talents",
+        "les infrastructures sportives",
+        "le football féminin",
+    ],
+    "culture": [
+        "la musique gnaoua",
+        "le cinéma marocain",
+        "le patrimoine amazigh",
+        "l'art contemporain",
+        "la lecture publique",
+    ],
     "monde": ["la sécurité alimentaire", "la migration", "le climat", "la coopération Sud-Sud"],
 }
-TEAMS = ["le Wydad", "le Raja", "l'AS FAR", "la RS Berkane", "le Maghreb de Fès", "l'Ittihad de Tanger",
-         "le Hassania d'Agadir"]
+TEAMS = [
+    "le Wydad",
+    "le Raja",
+    "l'AS FAR",
+    "la RS Berkane",
+    "le Maghreb de Fès",
+    "l'Ittihad de Tanger",
+    "le Hassania d'Agadir",
+]
 
 HEADLINES_FR = {
     "politique": [
@@ -103,15 +159,21 @@ HEADLINES_FR = {
     ],
 }
 HEADLINES_OTHER = {
-    "es": ["Marruecos y {country} refuerzan su cooperación económica",
-           "{city} acogerá un foro internacional sobre energías renovables",
-           "Marruecos firma con {country} un acuerdo sobre migración"],
-    "en": ["Morocco and {country} sign agreement on renewable energy",
-           "{city} to host international forum on water security",
-           "Morocco's exports to {country} reach record high"],
-    "ar": ["المغرب و{country} يعززان التعاون الاقتصادي",
-           "المغرب يستضيف منتدى دوليا حول الطاقات المتجددة",
-           "توقيع اتفاقية جديدة بين المغرب و{country}"],
+    "es": [
+        "Marruecos y {country} refuerzan su cooperación económica",
+        "{city} acogerá un foro internacional sobre energías renovables",
+        "Marruecos firma con {country} un acuerdo sobre migración",
+    ],
+    "en": [
+        "Morocco and {country} sign agreement on renewable energy",
+        "{city} to host international forum on water security",
+        "Morocco's exports to {country} reach record high",
+    ],
+    "ar": [
+        "المغرب و{country} يعززان التعاون الاقتصادي",
+        "المغرب يستضيف منتدى دوليا حول الطاقات المتجددة",
+        "توقيع اتفاقية جديدة بين المغرب و{country}",
+    ],
 }
 
 # Body sentences. {person} is the story's protagonist, {role}/{org}/{acr} their affiliation.
@@ -138,26 +200,69 @@ PARAGRAPHS_FR = [
     "présentés avant la fin de l'année {year}.",
 ]
 PARAGRAPHS_OTHER = {
-    "es": ["{person}, responsable de {org}, presentó en {city} un programa dedicado a la cooperación entre Marruecos y "
-           "{country}.",
-           "Según las cifras oficiales, los intercambios comerciales aumentaron un {pct} % en {year}.",
-           "La delegación marroquí se reunió después en {foreign} con representantes de {country}."],
-    "en": ["{person}, head of {org}, presented in {city} a programme on cooperation between Morocco and {country}.",
-           "According to official figures, trade grew by {pct} % in {year}.",
-           "The Moroccan delegation later met representatives of {country} in {foreign}."],
-    "ar": ["قدم {person_ar} في {city_ar} برنامجا للتعاون بين المغرب و{country}.",
-           "وحسب الأرقام الرسمية، ارتفعت المبادلات التجارية بنسبة {pct} في المائة خلال سنة {year}.",
-           "والتقى الوفد المغربي بعد ذلك بممثلين عن {country}."],
+    "es": [
+        "{person}, responsable de {org}, presentó en {city} un programa dedicado a la cooperación entre Marruecos y "
+        "{country}.",
+        "Según las cifras oficiales, los intercambios comerciales aumentaron un {pct} % en {year}.",
+        "La delegación marroquí se reunió después en {foreign} con representantes de {country}.",
+    ],
+    "en": [
+        "{person}, head of {org}, presented in {city} a programme on cooperation between Morocco and {country}.",
+        "According to official figures, trade grew by {pct} % in {year}.",
+        "The Moroccan delegation later met representatives of {country} in {foreign}.",
+    ],
+    "ar": [
+        "قدم {person_ar} في {city_ar} برنامجا للتعاون بين المغرب و{country}.",
+        "وحسب الأرقام الرسمية، ارتفعت المبادلات التجارية بنسبة {pct} في المائة خلال سنة {year}.",
+        "والتقى الوفد المغربي بعد ذلك بممثلين عن {country}.",
+    ],
 }
-CITIES_AR = {"Rabat": "الرباط", "Casablanca": "الدار البيضاء", "Tanger": "طنجة", "Marrakech": "مراكش",
-             "Fès": "فاس", "Agadir": "أكادير", "Dakhla": "الداخلة", "Laâyoune": "العيون", "Oujda": "وجدة",
-             "Meknès": "مكناس", "Essaouira": "الصويرة", "Tétouan": "تطوان", "Kénitra": "القنيطرة",
-             "El Jadida": "الجديدة"}
-METRICS = ["du trafic passagers", "des exportations", "des recettes touristiques", "des investissements",
-           "de la production industrielle"]
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-             "octobre", "novembre", "décembre"]
+CITIES_AR = {
+    "Rabat": "الرباط",
+    "Casablanca": "الدار البيضاء",
+    "Tanger": "طنجة",
+    "Marrakech": "مراكش",
+    "Fès": "فاس",
+    "Agadir": "أكادير",
+    "Dakhla": "الداخلة",
+    "Laâyoune": "العيون",
+    "Oujda": "وجدة",
+    "Meknès": "مكناس",
+    "Essaouira": "الصويرة",
+    "Tétouan": "تطوان",
+    "Kénitra": "القنيطرة",
+    "El Jadida": "الجديدة",
+}
+METRICS = [
+    "du trafic passagers",
+    "des exportations",
+    "des recettes touristiques",
+    "des investissements",
+    "de la production industrielle",
+]
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MENU = [("", "Accueil"), ("rubrique/politique", "Politique"), ("rubrique/economie", "Economie"),
-        ("rubrique/societe", "Société"), ("rubrique/sport", "Sport"), ("rubrique/culture", "Culture"),
-        ("rubrique/monde", "Monde"), ("rubrique/regions", "Régions"), ("rubrique/medias", "Médias")]
+MENU = [
+    ("", "Accueil"),
+    ("rubrique/politique", "Politique"),
+    ("rubrique/economie", "Economie"),
+    ("rubrique/societe", "Société"),
+    ("rubrique/sport", "Sport"),
+    ("rubrique/culture", "Culture"),
+    ("rubrique/monde", "Monde"),
+    ("rubrique/regions", "Régions"),
+    ("rubrique/medias", "Médias"),
+]

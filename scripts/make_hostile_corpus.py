@@ -94,6 +94,11 @@ def quarantined(stage: str, reason: str) -> dict:
     return {"kind": "quarantine", "stage": stage, "reason": reason}
 
 
+def typed(page_type: str) -> dict:
+    """A readable page that gives no article and no headline: kept in `pages` with its type."""
+    return {"kind": "page", "page_type": page_type}
+
+
 def ignored(why: str) -> dict:
     return {"kind": "ignored", "why": why}
 
@@ -451,7 +456,7 @@ FIXTURES: list[Fixture] = [
     Fixture(
         "hidden-in-script.html",
         lambda: hidden_text_page("script"),
-        quarantined("extract", "no_content"),
+        typed("other"),
         "the article text only inside <script>",
     ),
     # What a reader can be shown counts (<noscript> without scripts, <template> stamped by them);
@@ -492,7 +497,7 @@ FIXTURES: list[Fixture] = [
         article("Ressources externes : le Maroc à Quito", PARAS[0][:60]),
         "img, script src, stylesheet, iframe and meta refresh to outside addresses",
     ),
-    Fixture("redirect-only.html", redirect_only, quarantined("extract", "no_content"), "nothing but a meta refresh"),
+    Fixture("redirect-only.html", redirect_only, typed("other"), "nothing but a meta refresh"),
     Fixture(
         "duplicate-a.html",
         lambda: DUPLICATE,
@@ -556,7 +561,7 @@ FIXTURES: list[Fixture] = [
     Fixture(
         "unclosed-comment.html",
         unclosed_comment,
-        quarantined("extract", "no_content"),
+        typed("other"),
         "a comment opened before the article and never closed",
     ),
     Fixture(

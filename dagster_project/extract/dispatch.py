@@ -7,6 +7,7 @@ from dataclasses import replace
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract import generic, language, profile_html, profile_text
+from dagster_project.extract.page_type import ARTICLE, OTHER, PageType, classify
 from dagster_project.extract.profiles import Profile, load_profiles
 from dagster_project.extract.records import ExtractionError, PageContent
 
@@ -19,9 +20,23 @@ def extract(
     media_type: str = HTML,
     url: str | None = None,
     profiles: tuple[Profile, ...] | None = None,
+    page_type: PageType | None = None,
 ) -> PageContent:
-    """Turn one decoded page into an article (if any) and its headlines. Raise ExtractionError."""
+    """Turn one decoded page into an article (if any) and its headlines. Raise ExtractionError.
+
+    Only a page of type `article` gives an article; front pages give headlines, other pages
+    nothing. `page_type` is the one stored with the page, decided here when not given.
+    """
     profiles = load_profiles() if profiles is None else profiles
+    if media_type not in (TEXT, HTML):
+        raise ExtractionError("unsupported_media_type", f"cannot extract from {media_type}")
+    if page_type is None:
+        page_type = classify(text, media_type, url, profiles)
+    typed = {"page_type": page_type.kind, "page_type_reason": page_type.reason}
+    if page_type.kind == OTHER:
+        if media_type == TEXT:
+            raise ExtractionError("unknown_text_layout", "no site profile recognises this plain-text rendering")
+        return PageContent(extractor="none", **typed)
     if media_type == TEXT:
         profile = next((p for p in profiles if profile_text.matches(p, text)), None)
         if profile is None:
@@ -31,10 +46,9 @@ def extract(
         tree = LexborHTMLParser(text)
         profile = next((p for p in profiles if profile_html.matches(p, tree)), None)
         content = profile_html.parse(profile, tree, url) if profile else generic.parse(text, tree, url)
-    else:
-        raise ExtractionError("unsupported_media_type", f"cannot extract from {media_type}")
-    if content.article is None and not content.headlines:
-        raise ExtractionError("no_content", "neither an article nor headlines were found")
+    if page_type.kind != ARTICLE:
+        content = replace(content, article=None)
+    content = replace(content, **typed)
     if content.article is not None and not content.article.paragraphs:
         raise ExtractionError("empty_article", "the article has a title but no body text")
     return _with_languages(content, profile.language if profile else None)

@@ -16,7 +16,6 @@ WORD = re.compile(r"\w+")
 REASONS = {
     "unknown_text_layout": "a plain-text rendering that no site profile recognises",
     "no_article": "a profiled page without the article block its profile expects",
-    "no_content": "neither an article nor headlines were found on the page",
     "empty_article": "an article block with a title but no body text",
     "empty_page": "the decoded page holds only white space",
     "unsupported_media_type": "a page that is neither HTML nor plain text",
@@ -48,6 +47,8 @@ class Headline:
     url: str | None = None
     language: str | None = None
     section: str | None = None  # the page section the headline is listed under, when shown
+    kicker: str | None = None  # the teaser's line above the title (German "Dachzeile"), when shown
+    lede: str | None = None  # the teaser's text under the title, when shown
 
     @property
     def headline_id(self) -> str:
@@ -62,6 +63,8 @@ class Headline:
             "url": self.url,
             "language": self.language,
             "section": self.section,
+            "kicker": self.kicker,
+            "lede": self.lede,
         }
 
 
@@ -112,6 +115,8 @@ class PageContent:
     extractor: str
     article: Article | None = None
     headlines: tuple[Headline, ...] = field(default_factory=tuple)
+    page_type: str | None = None  # `article`, `front` or `other` (see extract.page_type)
+    page_type_reason: str | None = None
 
 
 def headline_id(text: str) -> str:

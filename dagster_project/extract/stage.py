@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from dagster_project.extract.dispatch import extract
+from dagster_project.extract.page_type import PageType
 from dagster_project.extract.records import ExtractionError
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, QUARANTINE, conform, empty
@@ -67,7 +68,8 @@ def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
     quarantine: list[dict] = []
     for page in pages.iter_rows(named=True):
         try:
-            content = extract(page["text"], page["media_type"], page["url"])
+            stored = PageType(page["page_type"], page["page_type_reason"] or "") if page.get("page_type") else None
+            content = extract(page["text"], page["media_type"], page["url"], page_type=stored)
         except ExtractionError as exc:
             quarantine.append(_quarantine(page, exc.reason, exc.detail))
             continue

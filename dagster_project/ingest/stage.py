@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dagster_project.extract.page_type import PageType, classify
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import Snapshot, SnapshotFailure
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, conform, empty
@@ -66,12 +67,12 @@ def iter_ingest(
     seen = dict.fromkeys(seen_ids or (), "an earlier batch")
     chunks = [(Path(raw_dir), files[i : i + chunk_files]) for i in range(0, len(files), chunk_files)]
     done = 0
-    for records_per_file in ordered_map(_read_files, chunks, min(workers, len(chunks))):
+    for records_per_file, types_per_file in ordered_map(_read_files, chunks, min(workers, len(chunks))):
         snapshots: list[dict] = []
         pages: list[dict] = []
         quarantine: list[dict] = []
-        for records in records_per_file:
-            for record in records:
+        for records, page_types in zip(records_per_file, types_per_file, strict=True):
+            for record, page_type in zip(records, page_types, strict=True):
                 where = record.path + (f" ({record.warc_record_id})" if record.warc_record_id else "")
                 if record.snapshot_id in seen:
                     quarantine.append(
@@ -91,6 +92,8 @@ def iter_ingest(
                             "captured_at": record.captured_at,
                             "media_type": record.media_type,
                             "text": record.text,
+                            "page_type": page_type.kind if page_type else None,
+                            "page_type_reason": page_type.reason if page_type else None,
                         }
                     )
             done += 1
@@ -103,9 +106,20 @@ def iter_ingest(
         )
 
 
-def _read_files(chunk: tuple[Path, list[str]]) -> list[list[Snapshot | SnapshotFailure]]:
+def _read_files(chunk: tuple[Path, list[str]]) -> tuple[list[list[Snapshot | SnapshotFailure]], list[list]]:
+    """Each file's records, and the page type of each readable one (decided where it is read)."""
     raw_dir, files = chunk
-    return [list(read_file(raw_dir, rel, confined=True)) for rel in files]
+    records = [list(read_file(raw_dir, rel, confined=True)) for rel in files]
+    return records, [[_page_type(r) for r in rs] for rs in records]
+
+
+def _page_type(record: Snapshot | SnapshotFailure) -> PageType | None:
+    if isinstance(record, SnapshotFailure):
+        return None
+    try:
+        return classify(record.text, record.media_type, record.url)
+    except Exception:  # a bug in the decision must not cost the page: extraction decides again
+        return None
 
 
 def _snapshot_row(record: Snapshot | SnapshotFailure) -> dict:

@@ -91,6 +91,13 @@ PAGES = Table(
         CAPTURED_AT,
         _c("media_type", pl.String(), "`text/html` or `text/plain`", False),
         _c("text", pl.String(), "the decoded page (HTML source or plain text)", False),
+        _c(
+            "page_type",
+            pl.String(),
+            "`article` (one story), `front` (a front or section page listing stories) or `other` "
+            "(legal, search, error or login page, or nothing readable); only articles give article sightings",
+        ),
+        _c("page_type_reason", pl.String(), "the evidence the page type was decided on"),
     ),
 )
 
@@ -155,6 +162,8 @@ HEADLINES = Table(
         _c("url", pl.String(), "link target (absolute), when the snapshot has links"),
         _c("language", pl.String(), "ISO 639-1 code detected from the headline"),
         _c("section", pl.String(), "page section the headline is listed under, when the page shows one"),
+        _c("kicker", pl.String(), 'the teaser\'s line above the title (German "Dachzeile"), when shown'),
+        _c("lede", pl.String(), "the teaser's text under the title, when shown"),
     ),
 )
 

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dagster_project.extract import ExtractionError, extract
+from dagster_project.extract.page_type import PAGE_TYPES
 from dagster_project.extract.records import REASONS as EXTRACT_REASONS
 from dagster_project.ingest.decode import NotTextError, decode
 from dagster_project.ingest.readers import read_file
@@ -164,7 +165,12 @@ def check_extraction(text: str, media_type: str) -> None:
     except ExtractionError as exc:
         assert exc.reason in EXTRACT_REASONS
         return
-    assert content.article is not None or content.headlines
+    # Every page gets a type; only an article page gives an article, an `other` page gives nothing.
+    assert content.page_type in PAGE_TYPES
+    if content.page_type != "article":
+        assert content.article is None
+    if content.page_type == "other":
+        assert not content.headlines
     if content.article is not None:
         assert content.article.paragraphs and all(isinstance(p, str) for p in content.article.paragraphs)
 
@@ -203,6 +209,8 @@ def test_any_page_text_round_trips_through_the_store(rows):
             "captured_at": [None] * len(rows),
             "media_type": ["text/html"] * len(rows),
             "text": [t for t, _ in rows],
+            "page_type": ["other"] * len(rows),
+            "page_type_reason": [None] * len(rows),
         },
         schema=PAGES.schema,
     )

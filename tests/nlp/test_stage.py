@@ -206,6 +206,8 @@ def stored_headlines(rows: list[tuple[str, str, str | None, datetime]]) -> pl.Da
             "url": [None] * len(rows),
             "language": [r[2] for r in rows],
             "section": [None] * len(rows),
+            "kicker": [None] * len(rows),
+            "lede": [None] * len(rows),
         },
         schema=HEADLINES.schema,
     )

@@ -20,7 +20,7 @@ NOTEBOOKS = reports.analysis_notebooks()
 NAMES = [p.stem for p in NOTEBOOKS]
 # The charts each notebook draws (one figure per chart, none hidden by an error); 02 draws one more,
 # headlines per section, when the warehouse's headlines have a `section` column.
-CHARTS = {"01_corpus_overview": 8, "02_headline_dynamics": 7, "03_entities": 8}
+CHARTS = {"01_corpus_overview": 8, "02_headline_dynamics": 7, "03_entities": 8, "04_front_pages": 2}
 
 
 def expected_charts(warehouse) -> dict[str, int]:
@@ -51,7 +51,7 @@ def executed(reports_dir, name) -> nbformat.NotebookNode:
 
 
 def test_committed_notebooks_have_no_outputs():
-    assert NAMES == ["01_corpus_overview", "02_headline_dynamics", "03_entities"]
+    assert NAMES == ["01_corpus_overview", "02_headline_dynamics", "03_entities", "04_front_pages"]
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)

@@ -17,7 +17,13 @@ from dagster_project.extract.generic.metadata import read_metadata
 from dagster_project.extract.records import Article, PageContent
 
 EXTRACTOR = "generic:lexbor"
-_HIDDEN_HOLDERS = re.compile(r"<(/?)(?:noscript|template)\b", re.IGNORECASE)
+HIDDEN_HOLDERS = re.compile(r"<(/?)(?:noscript|template)\b", re.IGNORECASE)
+
+
+def reveal_hidden(html: str) -> LexborHTMLParser:
+    """The page with text shown to readers without scripts (<noscript>) or stamped by scripts
+    (<template>) made part of the page; script source never is."""
+    return LexborHTMLParser(HIDDEN_HOLDERS.sub(r"<\1div", html))
 
 
 def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageContent:
@@ -27,10 +33,9 @@ def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageCon
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     skipped = boilerplate(tree)
     paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title)) if tree.body else ()
-    if not paragraphs and _HIDDEN_HOLDERS.search(html):
-        # Text shown to readers without scripts (<noscript>) or stamped by scripts (<template>) is
-        # the article when the page has nothing else; script source never is.
-        revealed = LexborHTMLParser(_HIDDEN_HOLDERS.sub(r"<\1div", html))
+    if not paragraphs and HIDDEN_HOLDERS.search(html):
+        # Hidden text is the article when the page has nothing else.
+        revealed = reveal_hidden(html)
         skipped = boilerplate(revealed)
         paragraphs = tuple(main_paragraphs(revealed.body, skipped, meta.title)) if revealed.body else ()
     article = None

@@ -1,14 +1,26 @@
-"""Headline links of front and section pages, in page order, with the section they are listed under.
+"""Headlines of front and section pages: each teaser's title, kicker and lede, in reading order.
 
-A link reads as a headline when its text has 4 to 40 words, it is not in the page's chrome
-(navigation, header, footer, forms) and not inside running text (a link in a paragraph is a
-citation, not a teaser). Its section is the nearest preceding short heading (`<h2>Sports</h2>`),
-or the label of an enclosing `<section aria-label>`, when the page shows one.
+A teaser is a link to a story. Its title is read from the heading that holds the link or that the
+link holds (`<h3><a>…</a></h3>`, `<a><h3>…</h3></a>`); when that heading, or a link without one,
+shows its text in separate pieces (`<span>Kicker</span><span>: </span><span>Title</span>`), the
+last piece is the title and the one before it the kicker (German "Dachzeile"). A short text just
+before the title's holder is the kicker too; the first longer text after it, within the teaser,
+is its lede.
+
+A link reads as a headline when it sits in a heading with at least two words, or its title has 4
+to 40 words; it must not be in the page's chrome (navigation, page header, footer, forms, side
+boxes) nor inside running text: a link inside a paragraph is a citation, unless it is the whole
+of its paragraph (link-per-paragraph aggregators). A story linked twice keeps its first teaser.
+
+Its section is the nearest preceding short heading of a container that holds the link
+(`<section><h2>Sports</h2>…`), or the label of an enclosing `<section aria-label>`.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urldefrag
+import re
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -16,56 +28,275 @@ from dagster_project.extract.html_links import absolute_href
 from dagster_project.extract.records import Headline, clean_text
 
 MIN_WORDS, MAX_WORDS = 4, 40
-# A section label is short; a longer heading is a teaser's own title.
-_MAX_SECTION_WORDS = 5
-_CHROME = frozenset({"nav", "footer", "header", "form"})
-_RUNNING_TEXT = frozenset({"p"})
+MIN_HEADING_WORDS = 2  # a title set as a heading may be short ("Das letzte Mal")
+_MAX_SECTION_WORDS = 5  # a section label is short; a longer heading is a teaser's own title
+_MAX_KICKER_WORDS = 10
+_MIN_LEDE_WORDS = 8
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_CHROME = frozenset({"nav", "footer", "form", "aside"})
+# A page header is chrome; a teaser's own <header> inside an article or section is not.
+_CONTENT = frozenset({"article", "section", "main", "li"})
 _SELECTOR = "h1, h2, h3, h4, h5, h6, a[href]"
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "button", "select", "img", "figure"})
+# Icon-font ligatures (`insert_chart`, `arrow_forward`) are drawn as symbols, never read as words.
+_LIGATURE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
+_KICKER_CLASS = re.compile(r"kicker|dachzeile|topline|overline|eyebrow|roofline|spitzmarke", re.I)
+
+
+@dataclass(slots=True)
+class _Teaser:
+    title: str
+    kicker: str | None
+    lede: str | None
+    in_heading: bool
 
 
 def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None]) -> tuple[Headline, ...]:
-    """Links whose text reads as a headline; `own` holds the page's own title and URL, left out."""
+    """The page's headlines; `own` holds the page's own title and URL, left out."""
     body = tree.body
     if body is None:
         return ()
     seen: set[str] = set()
     found: list[Headline] = []
-    section: str | None = None
+    sections: list[tuple[int, str]] = []  # (mem_id of the heading's container, label)
     for node in body.css(_SELECTOR):
         if node.tag != "a":
-            label = clean_text(node.text())
-            if label and len(label.split()) <= _MAX_SECTION_WORDS and not _in(node, _CHROME):
-                section = label
+            _note_section(node, sections)
             continue
-        text = clean_text(node.text())
-        if not (MIN_WORDS <= len(text.split()) <= MAX_WORDS) or text in own:
+        try:
+            url = absolute_href(node, base)
+        except ValueError:  # a malformed address (`http://[not-a-host]/`) links nowhere
             continue
-        url = absolute_href(node, base)
-        if url is None or urldefrag(url).url in own or url in seen:
+        if url is None:
             continue
-        labelled = _section_label(node)
-        if _in(node, _CHROME | _RUNNING_TEXT):
+        url = urldefrag(url).url
+        if url in seen or url in own or _section_target(url):
+            continue
+        ancestors = _ancestors(node)
+        if _in_chrome(ancestors) or _in_running_text(node, ancestors):
+            continue
+        teaser = _teaser(node, ancestors)
+        if teaser is None or teaser.title in own:
+            continue
+        n_words = len(teaser.title.split())
+        least = MIN_HEADING_WORDS if teaser.in_heading else MIN_WORDS
+        if not least <= n_words <= MAX_WORDS:
             continue
         seen.add(url)
-        found.append(Headline(len(found) + 1, text, url, section=labelled or section))
+        section = _section_label(ancestors) or _enclosing_section(ancestors, sections)
+        found.append(
+            Headline(len(found) + 1, teaser.title, url, section=section, kicker=teaser.kicker, lede=teaser.lede)
+        )
     return tuple(found)
 
 
-def _in(node: LexborNode, tags: frozenset[str]) -> bool:
+def _section_target(url: str) -> bool:
+    """A link to a site's root or to a one- or two-word section path (`/politik/`, `/thema/corona/`)
+    leads to a list of stories, not to a story."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    segments = [s for s in path.split("/") if s]
+    return len(segments) <= 2 and all(_PLAIN_WORD.fullmatch(s) for s in segments)
+
+
+def _ancestors(node: LexborNode) -> list[LexborNode]:
+    out = []
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        out.append(parent)
+        parent = parent.parent
+    return out
+
+
+def _in_chrome(ancestors: list[LexborNode]) -> bool:
+    for i, parent in enumerate(ancestors):
+        if parent.tag in _CHROME:
+            return True
+        if parent.tag == "header" and not any(a.tag in _CONTENT for a in ancestors[i + 1 :]):
+            return True
+    return False
+
+
+def _in_running_text(link: LexborNode, ancestors: list[LexborNode]) -> bool:
+    """A link inside a paragraph that says more than the link: a citation, not a teaser."""
+    paragraph = next((a for a in ancestors if a.tag == "p"), None)
+    if paragraph is None:
+        return False
+    return len(_text(paragraph)) > 1.25 * len(_text(link)) + 5
+
+
+def _teaser(link: LexborNode, ancestors: list[LexborNode]) -> _Teaser | None:
+    inner = link.css_first("h1, h2, h3, h4, h5, h6")
+    outer = next((a for a in ancestors[:3] if a.tag in _HEADINGS), None)
+    heading = inner or outer
+    holder = heading or link
+    pieces = _without_badges(_pieces(holder))
+    if not pieces:
+        return None
+    kicker = extra = None
+    marked = [text for node, text in pieces if _is_kicker(node, holder)]
+    rest = [text for node, text in pieces if not _is_kicker(node, holder)]
+    if marked and rest:
+        kicker, title = marked[0], " ".join(rest)
+    elif len(pieces) >= 2:
+        # Kicker, then title; what follows (a byline, the teaser text) is not the title.
+        kicker, title = pieces[0][1], pieces[1][1]
+        extra = pieces[2][1] if len(pieces) > 2 else None
+    else:
+        title = pieces[0][1]
+    lede = None
+    if inner is not None:
+        # Kicker above and lede below the heading, inside the same link (`<a><strong/><h2/><p/></a>`).
+        before, after = _around(link, inner)
+        kicker = kicker or _short(before)
+        lede = _long(after)
+    if kicker is None or lede is None:
+        top = outer if outer is not None and outer in ancestors else link
+        before, after = _around_in_teaser(top)
+        kicker = kicker or _short(before)
+        lede = lede or _long(after)
+    if lede is None and extra and len(extra.split()) >= 2 * _MIN_LEDE_WORDS:
+        lede = extra
+    if kicker and len(kicker.split()) > _MAX_KICKER_WORDS:
+        kicker = None
+    return _Teaser(title, kicker, lede, heading is not None)
+
+
+def _without_badges(pieces: list[tuple[LexborNode, str]]) -> list[tuple[LexborNode, str]]:
+    """Drop one-word labels at either end (`Video`, `COMPACT+`, `Alert`) around a kicker and title."""
+    while len(pieces) >= 3 and " " not in pieces[0][1]:
+        pieces = pieces[1:]
+    while len(pieces) >= 2 and " " not in pieces[-1][1]:
+        pieces = pieces[:-1]
+    return pieces
+
+
+def _pieces(holder: LexborNode) -> list[tuple[LexborNode, str]]:
+    """Text runs of `holder` split at element boundaries, without punctuation-only runs."""
+    pieces: list[tuple[LexborNode, str]] = []
+    stack = [holder]
+    while stack:
+        node = stack.pop()
+        children = list(node.iter(include_text=True))
+        if not any(not c.is_text_node and c.tag not in _SKIPPED and _text(c) for c in children):
+            text = _text(node)
+            if text and not _PUNCTUATION_ONLY.match(text):
+                pieces.append((node, text))
+            continue
+        for child in reversed(children):
+            if child.is_text_node:
+                text = clean_text(child.text_content or "")
+                if text and not _PUNCTUATION_ONLY.match(text):
+                    stack.append(child)
+            elif child.tag not in _SKIPPED:
+                stack.append(child)
+    return pieces
+
+
+def _is_kicker(node: LexborNode, holder: LexborNode) -> bool:
+    while node is not None and node is not holder and node.mem_id != holder.mem_id:
+        if not node.is_text_node and _KICKER_CLASS.search(node.attributes.get("class") or ""):
+            return True
+        node = node.parent
+    return False
+
+
+def _around(container: LexborNode, inner: LexborNode) -> tuple[list[str], list[str]]:
+    """Texts of `container` before and after `inner`, in order (nearest first before)."""
+    before: list[str] = []
+    after: list[str] = []
+    passed = False
+    for node, text in _pieces(container):
+        if node.mem_id == inner.mem_id or _contains(inner, node):
+            passed = True
+            continue
+        (after if passed else before).append(text)
+    return before[::-1], after
+
+
+def _around_in_teaser(top: LexborNode) -> tuple[list[str], list[str]]:
+    """Texts next to `top` in its teaser: its siblings, then its parent's, while no other link."""
+    node = top
+    for _ in range(3):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        links = {urldefrag(a.attributes.get("href") or "").url for a in parent.css("a[href]")}
+        if len(links) > 2:
+            break
+        before = [_text(s) for s in _siblings(node, "prev")]
+        after = [_text(s) for s in _siblings(node, "next")]
+        before, after = [t for t in before if t], [t for t in after if t]
+        if before or after:
+            return before, after
+        node = parent
+    return [], []
+
+
+def _siblings(node: LexborNode, direction: str) -> list[LexborNode]:
+    out = []
+    sibling = getattr(node, direction)
+    while sibling is not None and len(out) < 3:
+        if not sibling.is_text_node and sibling.tag not in _SKIPPED and sibling.tag != "a":
+            out.append(sibling)
+        sibling = getattr(sibling, direction)
+    return out
+
+
+def _contains(outer: LexborNode, node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
-        if parent.tag in tags:
+        if parent.mem_id == outer.mem_id:
             return True
         parent = parent.parent
     return False
 
 
-def _section_label(node: LexborNode) -> str | None:
-    parent = node.parent
-    while parent is not None:
+def _short(texts: list[str]) -> str | None:
+    text = texts[0] if texts else None
+    return text if text and len(text.split()) <= _MAX_KICKER_WORDS else None
+
+
+def _long(texts: list[str]) -> str | None:
+    return next((t for t in texts if len(t.split()) >= _MIN_LEDE_WORDS), None)
+
+
+def _text(node: LexborNode) -> str:
+    if node.is_text_node:
+        return clean_text(node.text_content or "")
+    parts = []
+    for child in node.traverse(include_text=True):
+        if child.is_text_node:
+            parent = child.parent
+            if parent is not None and parent.tag in _SKIPPED:
+                continue
+            parts.append(child.text_content or "")
+    return clean_text(_LIGATURE.sub(" ", "".join(parts)))
+
+
+def _note_section(heading: LexborNode, sections: list[tuple[int, str]]) -> None:
+    label = _text(heading)
+    if not label or len(label.split()) > _MAX_SECTION_WORDS or heading.css_first("a[href]") is not None:
+        return
+    if _in_chrome(_ancestors(heading)) or heading.parent is None:
+        return
+    sections.append((heading.parent.mem_id, label))
+
+
+def _enclosing_section(ancestors: list[LexborNode], sections: list[tuple[int, str]]) -> str | None:
+    """The latest section heading whose container holds the link: a real section of the page."""
+    ids = {a.mem_id for a in ancestors}
+    return next((label for container, label in reversed(sections) if container in ids), None)
+
+
+def _section_label(ancestors: list[LexborNode]) -> str | None:
+    for parent in ancestors:
         if parent.tag == "section":
             label = clean_text(parent.attributes.get("aria-label") or "")
             if label:
                 return label
-        parent = parent.parent
     return None

@@ -1,0 +1,208 @@
+"""What kind of page a snapshot is: one article, a front (or section) page listing stories, or other.
+
+Decided from the page itself, each piece of evidence adding to a score for "front":
+- URL shape (page's canonical URL, else where it was captured): the site root or a short section
+  path (`/politik/`) points to a front page; a story slug (`/a-long-hyphenated-title-123.html`,
+  `/2024/05/01/…`) to an article;
+- declared types: JSON-LD `NewsArticle`/`Article`/`BlogPosting` for an article, `CollectionPage`,
+  `ItemList`, `SearchResultsPage` for a listing; `og:type` `article` or `website`;
+- structure: how many teasers the page lists (`generic.headlines`) against how many words of
+  article text its main content holds (`generic.content`): a front page is teasers with little
+  running text; an article page is running text with some links around it.
+A page is `other` when its address or title says it is a legal, contact, login, search or error
+page, or when it holds neither article text nor teasers. Pages of a site profile are articles
+when the profile finds its article block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from dagster_project.extract import profile_html, profile_text
+from dagster_project.extract.generic import HIDDEN_HOLDERS as _HIDDEN_HOLDERS
+from dagster_project.extract.generic import reveal_hidden
+from dagster_project.extract.generic.cleaning import boilerplate
+from dagster_project.extract.generic.content import main_paragraphs, text_blocks
+from dagster_project.extract.generic.headlines import headline_links
+from dagster_project.extract.html_links import page_url
+from dagster_project.extract.profiles import Profile, load_profiles
+
+ARTICLE, FRONT, OTHER = "article", "front", "other"
+PAGE_TYPES = (ARTICLE, FRONT, OTHER)
+
+# First word of the address of a page that is not news: legal notices, privacy, terms, contact,
+# accounts, search (in the collection's languages and their neighbours').
+_SERVICE_WORDS = re.compile(
+    r"^(impressum|imprint|datenschutz|privacy|terms|agb|nutzungsbedingung|cookie|kontakt|contact|login|"
+    r"signin|sign-in|anmeld|registrier|register|search|suche|recherche|legal|disclaimer|mentions|"
+    r"confidentialit|aviso|politica-de-privacidad)",
+    re.I,
+)
+_ERROR_TITLE = re.compile(r"\b404\b|not found|nicht gefunden|introuvable|no encontrad", re.I)
+_ARTICLE_TYPES = re.compile(r"article|posting|report", re.I)
+_LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage"})
+_DATE_PATH = re.compile(r"/(19|20)\d\d/[01]?\d/")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MIN_TEASERS = 8
+# Elements whose text is never running text of the page.
+_NEVER_PROSE = "script, style, noscript, template, svg, nav, footer, select, textarea"
+
+
+@dataclass(frozen=True, slots=True)
+class PageType:
+    kind: str  # one of PAGE_TYPES
+    reason: str
+
+
+def classify(text: str, media_type: str, url: str | None, profiles: tuple[Profile, ...] | None = None) -> PageType:
+    """The page type of one decoded page (parses it afresh; the caller's tree is left alone)."""
+    profiles = load_profiles() if profiles is None else profiles
+    if media_type == "text/plain":
+        return _classify_text(text, profiles)
+    if media_type != "text/html":
+        return PageType(OTHER, f"not a web page ({media_type})")
+    tree = LexborHTMLParser(text)
+    for profile in profiles:
+        if profile_html.matches(profile, tree) and profile.html is not None:
+            if tree.css_first(profile.html.content) is not None:
+                return PageType(ARTICLE, f"site profile {profile.name}: article block found")
+            return PageType(FRONT, f"site profile {profile.name}: no article block")
+    return classify_html(tree, url, text)
+
+
+def _classify_text(text: str, profiles: tuple[Profile, ...]) -> PageType:
+    for profile in profiles:
+        if profile_text.matches(profile, text):
+            return PageType(ARTICLE, f"site profile {profile.name}: byline found")
+    return PageType(OTHER, "plain text that no site profile reads")
+
+
+def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
+    """The page type of a parsed HTML page (`html`, its source, when at hand); mutates `tree`."""
+    url = page_url(tree, capture_url)
+    service = _service_page(tree, url)
+    if service:
+        return PageType(OTHER, service)
+    ld_types = _json_ld_types(tree)
+    og = tree.css_first('meta[property="og:type"]')
+    og_type = (og.attributes.get("content") or "").strip().lower() if og else ""
+    teasers = headline_links(tree, url, {url})
+    ledes = {h.lede for h in teasers if h.lede}
+    # Running text anywhere on the page, read before boilerplate removal: an article the
+    # main-content choice missed (or that sits in a page-wide form or side box) still counts.
+    hidden = {n.mem_id for n in tree.body.css(_NEVER_PROSE)} if tree.body else set()
+    blocks = text_blocks(tree.body, hidden) if tree.body else []
+    prose_words = sum(
+        len(b.text.split()) for b in blocks if len(b.text) >= 100 and b.link_density < 0.2 and b.text not in ledes
+    )
+    skipped = boilerplate(tree)
+    paragraphs = main_paragraphs(tree.body, skipped) if tree.body else []
+    if not paragraphs and html and _HIDDEN_HOLDERS.search(html):
+        # What generic extraction reads when the page has nothing else (see `generic.parse`).
+        revealed = reveal_hidden(html)
+        paragraphs = main_paragraphs(revealed.body, boilerplate(revealed)) if revealed.body else []
+    # A teaser's own lede taken for article text is still teaser text.
+    article_words = sum(len(p.split()) for p in paragraphs if p not in ledes)
+    # Teasers with a kicker or a lede are a listing's; bare title links also make up the side
+    # lists ("recent posts", "most read") that surround articles.
+    listing = [h for h in teasers if h.kicker or h.lede] or teasers
+    teaser_words = sum(len(h.text.split()) + len((h.lede or "").split()) for h in listing)
+    declared = og_type == "article" or any(_ARTICLE_TYPES.search(t) for t in ld_types)
+
+    score, evidence = 0, []
+    shape = _url_shape(url)
+    if shape == "root":
+        score, evidence = score + 2, [*evidence, "site root URL"]
+    elif shape == "section":
+        score, evidence = score + 1, [*evidence, "section-shaped URL"]
+    elif shape == "story":
+        score, evidence = score - 2, [*evidence, "story-shaped URL"]
+    if any(_ARTICLE_TYPES.search(t) for t in ld_types):
+        score, evidence = score - 2, [*evidence, "JSON-LD article"]
+    elif _LISTING_TYPES & set(ld_types):
+        score, evidence = score + 2, [*evidence, "JSON-LD listing"]
+    if og_type == "website":
+        score, evidence = score + 1, [*evidence, "og:type website"]
+    elif og_type == "article":
+        score, evidence = score - 1, [*evidence, "og:type article"]
+    counts = (
+        f"{len(teasers)} teasers ({len(listing)} listed with kicker or lede), {article_words} words of article "
+        f"text, {prose_words} of running text"
+    )
+    if len(listing) >= _MIN_TEASERS and teaser_words >= 3 * article_words and teaser_words >= prose_words:
+        score += 3
+    elif len(listing) >= _MIN_TEASERS and teaser_words >= article_words and 2 * teaser_words >= prose_words:
+        score += 1
+    elif article_words >= 250:
+        score -= 2
+    evidence.append(counts)
+    reason = "; ".join(evidence)
+    if score >= 3 and len(teasers) >= 3:
+        return PageType(FRONT, reason)
+    if article_words or prose_words or declared or shape == "story":
+        return PageType(ARTICLE, reason)
+    if len(teasers) >= 3:
+        return PageType(FRONT, reason)
+    return PageType(OTHER, f"neither article text nor teasers; {reason}")
+
+
+def _service_page(tree: LexborHTMLParser, url: str | None) -> str | None:
+    """Why the page is a legal, contact, account, search or error page; None when it is not."""
+    if url:
+        segments = [s for s in _path(url).split("/") if s]
+        for i, segment in enumerate(segments):
+            stem = segment.rsplit(".", 1)[0] if i == len(segments) - 1 else segment
+            words = _WORD.findall(stem)
+            if words and len(words) <= 4 and _SERVICE_WORDS.match(words[0]):
+                return f"service page address ({segment})"
+    title = tree.css_first("title")
+    title_text = " ".join(title.text().split()) if title else ""
+    if _ERROR_TITLE.search(title_text):
+        return f"error page title ({title_text[:80]})"
+    return None
+
+
+def _path(url: str | None) -> str:
+    try:
+        return urlsplit(url).path if url else ""
+    except ValueError:  # a malformed address says nothing about the page
+        return ""
+
+
+def _url_shape(url: str | None) -> str | None:
+    if not url:
+        return None
+    path = _path(url)
+    segments = [s for s in path.split("/") if s]
+    if not segments or (len(segments) == 1 and segments[0].lower().startswith(("index.", "home", "default."))):
+        return "root"
+    last = segments[-1].rsplit(".", 1)[0]
+    if _DATE_PATH.search(path) or len(_WORD.findall(last)) >= 4:
+        return "story"
+    if len(segments) <= 3 and all(re.fullmatch(r"[^\W\d_]+(?:[-_][^\W\d_]+){0,2}", s) for s in segments):
+        return "section"
+    return None
+
+
+def _json_ld_types(tree: LexborHTMLParser) -> list[str]:
+    types: list[str] = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text(deep=True) or "null", strict=False)
+        except ValueError:
+            continue  # broken JSON-LD is common
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                kind = item.get("@type")
+                types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity"))
+    return types
