@@ -20,19 +20,21 @@ EXTRACTOR = "generic:lexbor"
 _HIDDEN_HOLDERS = re.compile(r"<(/?)(?:noscript|template)\b", re.IGNORECASE)
 
 
-def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageContent:
-    """Extract the article (if any) and headline links of `tree`, the parsed `html`; mutates `tree`."""
+def parse(html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None) -> PageContent:
+    """Extract the article (if any) and headline links of `tree`, the parsed `html`; mutates `tree`.
+
+    `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation."""
     meta = read_metadata(tree, capture_url)
     url = meta.canonical_url or capture_url
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     skipped = boilerplate(tree)
-    paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title)) if tree.body else ()
+    paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title, model)) if tree.body else ()
     if not paragraphs and _HIDDEN_HOLDERS.search(html):
         # Text shown to readers without scripts (<noscript>) or stamped by scripts (<template>) is
         # the article when the page has nothing else; script source never is.
         revealed = LexborHTMLParser(_HIDDEN_HOLDERS.sub(r"<\1div", html))
         skipped = boilerplate(revealed)
-        paragraphs = tuple(main_paragraphs(revealed.body, skipped, meta.title)) if revealed.body else ()
+        paragraphs = tuple(main_paragraphs(revealed.body, skipped, meta.title, model)) if revealed.body else ()
     article = None
     if paragraphs:
         article = Article(

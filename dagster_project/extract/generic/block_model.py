@@ -1,0 +1,33 @@
+"""The shipped block classifier: a LightGBM model in its text format, read once per process.
+
+`block_model.txt` is written by `bench/train_block_model.py` from the development suites in
+`../shared/eval`; rerunning that script reproduces it. Prediction is one batched call per page.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+import lightgbm
+import numpy as np
+
+MODEL_FILE = "block_model.txt"
+THRESHOLD = 0.5  # probability from which a block is article text
+
+
+@lru_cache(maxsize=1)
+def shipped() -> lightgbm.Booster:
+    text = files("dagster_project.extract.generic").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return lightgbm.Booster(model_str=text)
+
+
+def probabilities(features: np.ndarray, model: lightgbm.Booster | None = None) -> np.ndarray:
+    """Probability that each row's block is article text."""
+    booster = model if model is not None else shipped()
+    return booster.predict(features, num_threads=1)
+
+
+def predict(features: np.ndarray, model: lightgbm.Booster | None = None) -> np.ndarray:
+    """Whether each row's block is article text."""
+    return probabilities(features, model) >= THRESHOLD
