@@ -119,7 +119,7 @@ def extract_rate(pages: list[Page]) -> tuple[float, int]:
 def _line(name: str, score: Score, outputs: list, crashes: int, titles: str) -> str:
     empty = sum(not text.strip() for text, _ in outputs)
     return (
-        f"  {name:<12} F1 {score.f1:.3f}  P {score.precision:.3f}  R {score.recall:.3f}  "
+        f"  {name:<12} F1 {score.f1:.4f}  P {score.precision:.4f}  R {score.recall:.4f}  "
         f"empty {empty:>3}  crashes {crashes}{titles}"
     )
 
@@ -155,8 +155,13 @@ def main() -> None:
                 else ""
             )
             print(_line(name, score, outputs, crashes, titles))
+    for suite in SUITES:
+        for page, (ours_text, _), (peer_text, _) in zip(suites[suite], our_out[suite], peer_out[suite], strict=True):
+            has_gold = bool(page.gold.strip()) or bool(page.with_)
+            if not ours_text.strip() and has_gold and peer_text.strip():
+                print(f"  empty where gold and trafilatura are not: {suite} {page.id}")
     mean_ours, mean_peer = (sum(v) / len(v) for v in (f1["ours"], f1["trafilatura"]))
-    summary = f"summary: mean F1 over suites ours {mean_ours:.3f} vs trafilatura {mean_peer:.3f} (ours out of fold)"
+    summary = f"summary: mean F1 over suites ours {mean_ours:.4f} vs trafilatura {mean_peer:.4f} (ours out of fold)"
     if not args.no_timing:
         every_page = [p for s in SUITES for p in suites[s]]
         rate, crashes = extract_rate(every_page)

@@ -55,6 +55,7 @@ NAMES: tuple[str, ...] = (
     + tuple(f"n{o:+d}_{s}" for o in _NEIGHBOURS for s in _NEIGHBOUR_STATS)
     + ("window_prose", "window_links", "from_title", "from_rule_container", "from_h1")
 )
+PROSE_COLUMN = NAMES.index("prose_score")
 CATEGORICAL = tuple(i for i, name in enumerate(NAMES) if name.endswith("tag"))
 
 

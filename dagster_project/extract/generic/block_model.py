@@ -14,6 +14,9 @@ import numpy as np
 
 MODEL_FILE = "block_model.txt"
 THRESHOLD = 0.5  # probability from which a block is article text
+# A prose block next to a kept block needs less: the article runs on (a short page's last paragraph).
+NEIGHBOUR_THRESHOLD = 0.4
+FALLBACK_FLOOR, FALLBACK_SHARE = 0.1, 0.7
 
 
 @lru_cache(maxsize=1)
@@ -28,6 +31,13 @@ def probabilities(features: np.ndarray, model: lightgbm.Booster | None = None) -
     return booster.predict(features, num_threads=1)
 
 
-def predict(features: np.ndarray, model: lightgbm.Booster | None = None) -> np.ndarray:
-    """Whether each row's block is article text."""
-    return probabilities(features, model) >= THRESHOLD
+def predict(features: np.ndarray, prose: np.ndarray, model: lightgbm.Booster | None = None) -> np.ndarray:
+    """Whether each row's block is article text; `prose` marks the blocks that read as prose."""
+    p = probabilities(features, model)
+    kept = p >= THRESHOLD
+    if not kept.any() and len(p) and p.max() >= FALLBACK_FLOOR:
+        # No block is clearly the article (a photo post with a caption-length text, say): the
+        # likeliest blocks are, rather than an empty body.
+        kept = p >= FALLBACK_SHARE * p.max()
+    beside_kept = np.concatenate(([False], kept[:-1])) | np.concatenate((kept[1:], [False]))
+    return kept | ((p >= NEIGHBOUR_THRESHOLD) & prose & beside_kept)

@@ -143,7 +143,7 @@ def main_paragraphs(body: LexborNode, skipped: set[int], title: str | None = Non
     if not blocks:
         return []
     features = block_features.features(blocks, names, title)
-    keep = block_model.predict(features, model)
+    keep = block_model.predict(features, features[:, block_features.PROSE_COLUMN] > 0, model)
     title_words = block_features.title_words_of(title)
     return [
         paragraph
