@@ -53,7 +53,7 @@ ROUNDS = 150
 _SPACES = re.compile(r"\s+")
 # News pages, what the project reads, count more: the 61 real news pages of the article set and the
 # trafilatura set's 2019-2021 pages; Dragnet and CleanEval (older, more varied pages) weigh 1.
-SUITE_WEIGHTS = {"article-dev": 6.0, "trafilatura": 2.0}
+SUITE_WEIGHTS = {"article-dev": 10.0, "trafilatura": 4.0}
 MODEL_PATH = Path(__file__).resolve().parents[1] / "dagster_project/extract/generic" / MODEL_FILE
 
 

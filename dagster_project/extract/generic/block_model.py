@@ -22,7 +22,12 @@ FALLBACK_FLOOR, FALLBACK_SHARE = 0.1, 0.7
 @lru_cache(maxsize=1)
 def shipped() -> lightgbm.Booster:
     text = files("dagster_project.extract.generic").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return lightgbm.Booster(model_str=text)
+    booster = lightgbm.Booster(model_str=text)
+    # Reading the model runs an OpenMP region on every core; a one-thread prediction sets LightGBM's
+    # OpenMP threads back to one, so that a process forked from this one (the pool's workers) never
+    # enters a many-thread region: GNU OpenMP hangs there after a fork.
+    booster.predict(np.zeros((1, booster.num_feature())), num_threads=1)
+    return booster
 
 
 def probabilities(features: np.ndarray, model: lightgbm.Booster | None = None) -> np.ndarray:
