@@ -264,6 +264,10 @@ def extract(paths: Sequence[str]) -> int:
                 except ExtractionError as exc:
                     out["error"] = {"stage": "extract", "reason": exc.reason, "detail": exc.detail}
                     failures += 1
+                except Exception as exc:  # a bug on one page: reported as the pipeline quarantines it
+                    detail = f"{type(exc).__name__}: {exc}"
+                    out["error"] = {"stage": "extract", "reason": "extractor_crash", "detail": detail}
+                    failures += 1
                 else:
                     out.update(_content_json(content))
             print(json.dumps(out, ensure_ascii=False, default=_json_default))

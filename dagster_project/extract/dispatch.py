@@ -54,11 +54,21 @@ def extract(
     return _with_languages(content, profile.language if profile else None)
 
 
+# Enough text to tell a page's language apart among those of the collection; lingua's time grows
+# with the length of what it reads.
+_SAMPLE = 300
+
+
 def _with_languages(content: PageContent, fallback: str | None) -> PageContent:
+    """One identification for the page (its article, else its headlines together); each headline
+    is then checked against the page's language and identified on its own only if it may differ."""
     article = content.article
+    texts = [h.text for h in content.headlines]
     if article is not None:
-        sample = f"{article.title or ''}\n{article.body[:2000]}"
-        article = replace(article, language=language.detect(sample) or fallback)
-    codes = language.detect_many([h.text for h in content.headlines])
+        page = language.detect(f"{article.title or ''}\n{article.body}"[:_SAMPLE]) or fallback
+        article = replace(article, language=page)
+    else:
+        page = language.detect("\n".join(texts)[:_SAMPLE]) if texts else None
+    codes = language.detect_expecting(texts, page)
     headlines = tuple(replace(h, language=code) for h, code in zip(content.headlines, codes, strict=True))
     return replace(content, article=article, headlines=headlines)

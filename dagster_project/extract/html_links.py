@@ -18,8 +18,19 @@ _PLAIN_WEB_URL = re.compile(r"https?://[!$&'()*+,\-.0-9:=@A-Z_a-z~%]+(?:[/?#][!-
 def is_web_url(url: str | None) -> bool:
     if not url:
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[ccpa-preferences]`: brackets that hold no IPv6 address
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _join(base: str, href: str) -> str | None:
+    """urljoin, or None where the page's link is malformed beyond reading (a link, not the page)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
 
 
 def canonical_url(tree: LexborHTMLParser, capture_url: str | None) -> str | None:
@@ -27,7 +38,7 @@ def canonical_url(tree: LexborHTMLParser, capture_url: str | None) -> str | None
     for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
         node = tree.css_first(selector)
         value = (node.attributes.get(attribute) or "").strip() if node else ""
-        resolved = urljoin(capture_url or "", value) if value else None
+        resolved = _join(capture_url or "", value) if value else None
         if is_web_url(resolved):
             return resolved
     return None
@@ -54,5 +65,5 @@ def absolute_url(href: str | None, base: str | None) -> str | None:
     # urlsplit drops an empty query or fragment ("http://a/b?", "http://a/b#", "http://a/b?#c").
     if _PLAIN_WEB_URL.fullmatch(href) and not href.endswith(("?", "#")) and "?#" not in href:
         return href
-    url = urljoin(base, href) if base else href
+    url = _join(base, href) if base else href
     return url if is_web_url(url) else None

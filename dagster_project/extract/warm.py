@@ -1,5 +1,5 @@
 """Imported once by the process pool's fork server: every worker forked from it starts with the
-parsers imported and the language models loaded, shared with the server rather than copied (the
+parsers imported and the language and block models loaded, shared with the server rather than copied (the
 server loads them while the orchestrator opens its storage, instead of each worker on its first
 page). The runner stops the server once extraction is done, so the models do not stay in memory
 through the entity stage (`parallel.stop_server`).
@@ -13,5 +13,7 @@ import os
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 from dagster_project.extract import language, stage  # noqa: F401
+from dagster_project.extract.generic import block_model
 
 language.warm()
+block_model.shipped()  # the block classifier, read once and shared with the workers

@@ -34,3 +34,35 @@ def test_numeric_dates(text, order, expected):
 )
 def test_language(text, expected):
     assert detect(text) == expected
+
+
+def test_a_full_language_cache_changes_no_answer(monkeypatch):
+    from dagster_project.extract import language
+
+    texts = [
+        "Le Maroc présente son plan national pour les migrations",
+        "Marruecos acogerá la reunión ministerial conjunta",
+        "Morocco to host the joint ministerial meeting",
+        "المغرب يستضيف الاجتماع الوزاري المشترك",
+    ]
+    language.clear_cache()
+    expected = language.detect_many(texts)
+    assert expected == ["fr", "es", "en", "ar"]
+    language.clear_cache()
+    monkeypatch.setattr(language, "_CACHE_MAX", 3)
+    language.detect_many(texts[:2])  # remembered; the next call overflows the cache while it runs
+    assert language.detect_many(texts) == expected
+    assert language.detect_expecting(texts, "fr") == expected
+    language.clear_cache()
+
+
+def test_headlines_that_differ_from_the_page_language_are_identified():
+    from dagster_project.extract import language
+
+    headlines = [
+        "Le Sénat américain s'empare du dossier",
+        "Marruecos acogerá la 9a Reunión Ministerial Conjunta con los Estados del CCG",
+        "Morocco to host 9th Joint Ministerial Meeting with Gulf Cooperation Council",
+    ]
+    assert language.detect_expecting(headlines, "fr") == ["fr", "es", "en"]
+    assert language.detect_expecting(headlines, None) == language.detect_many(headlines)

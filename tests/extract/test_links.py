@@ -23,12 +23,16 @@ import generate
 
 
 def reference_url(href: str | None, base: str | None) -> str | None:
-    """The straightforward version: always urljoin, then keep web URLs only."""
+    """The straightforward version: always urljoin, then keep web URLs only; a link urlsplit
+    rejects ("http://[bad/", "http://[ccpa-preferences]") is no web URL, not a crash."""
     href = (href or "").strip()
     if not href:
         return None
-    url = urljoin(base, href) if base else href
-    parts = urlsplit(url)
+    try:
+        url = urljoin(base, href) if base else href
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
@@ -39,7 +43,7 @@ def reference_href(node: LexborNode | None, base: str | None) -> str | None:
 def outcome(fn, *args):
     try:
         return fn(*args)
-    except ValueError as exc:  # urlsplit rejects some hosts ("http://[bad/"); both must then fail alike
+    except ValueError as exc:  # neither may raise: a malformed link is skipped, not fatal
         return type(exc)
 
 

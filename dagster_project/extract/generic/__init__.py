@@ -26,18 +26,20 @@ def reveal_hidden(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(HIDDEN_HOLDERS.sub(r"<\1div", html))
 
 
-def parse(html: str, tree: LexborHTMLParser, capture_url: str | None) -> PageContent:
-    """Extract the article (if any) and headline links of `tree`, the parsed `html`; mutates `tree`."""
+def parse(html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None) -> PageContent:
+    """Extract the article (if any) and headline links of `tree`, the parsed `html`; mutates `tree`.
+
+    `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation."""
     meta = read_metadata(tree, capture_url)
     url = meta.canonical_url or capture_url
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     skipped = boilerplate(tree)
-    paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title)) if tree.body else ()
+    paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title, model)) if tree.body else ()
     if not paragraphs and HIDDEN_HOLDERS.search(html):
         # Hidden text is the article when the page has nothing else.
         revealed = reveal_hidden(html)
         skipped = boilerplate(revealed)
-        paragraphs = tuple(main_paragraphs(revealed.body, skipped, meta.title)) if revealed.body else ()
+        paragraphs = tuple(main_paragraphs(revealed.body, skipped, meta.title, model)) if revealed.body else ()
     article = None
     if paragraphs:
         article = Article(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
-# Elements whose content is never article text.
+# Elements whose content is never article text. Not `form`: ASP.NET pages wrap everything in one.
 _NEVER_TEXT = [
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
-    "video", "audio", "picture", "img", "map", "button", "select", "input", "textarea", "form",
-    "nav", "aside", "footer", "figcaption", "dialog", "menu", "head", "link", "meta",
+    "video", "audio", "picture", "img", "map", "button", "select", "input", "textarea", "nav",
+    "aside", "footer", "figcaption", "dialog", "menu", "head", "link", "meta",
 ]  # fmt: skip
 
 # Class/id words of page furniture: share bars, comments, newsletter boxes, teasers, captions, ads.
@@ -35,11 +36,14 @@ _KEEP = {"html", "body", "article", "main"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
-# Elements too small to wrap an article: no need to check how much of it they hold.
-_SMALL = frozenset({"a", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "small", "time", "em", "strong",
-                    "b", "i", "label", "img", "hr", "br", "input"})  # fmt: skip
+# Inline elements, too small to wrap an article: a furniture word on one (a share link, a caption
+# span) drops its text. Furniture words on block elements are left to the block model, which
+# weighs them against the other signals (`block_features`).
+_INLINE = frozenset({"a", "span", "small", "time", "em", "strong", "b", "i", "label", "font", "cite", "sup",
+                     "sub", "abbr", "img", "br", "input"})  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def is_furniture(class_and_id: str) -> bool:
     """Whether an element's `class` and `id` values name page furniture."""
     words = [w.lower() for w in _SPLIT.split(class_and_id) if w]
@@ -49,10 +53,11 @@ def is_furniture(class_and_id: str) -> bool:
 
 
 def boilerplate(tree: LexborHTMLParser) -> set[int]:
-    """Remove the elements that never hold text; return the ids (`mem_id`) of furniture elements.
+    """Remove the elements that never hold text; return the ids (`mem_id`) of hidden elements and
+    of inline furniture, which the content walk skips or marks.
 
-    Furniture is skipped by the content walk rather than removed, so that the tree stays whole for
-    whatever reads it next (headline links live in teaser blocks).
+    Nothing more is removed, so that the tree stays whole for whatever reads it next (headline
+    links live in teaser blocks).
     """
     tree.strip_tags(_NEVER_TEXT)
     body = tree.body
@@ -65,22 +70,9 @@ def boilerplate(tree: LexborHTMLParser) -> set[int]:
             continue
         if node.tag not in _KEEP:
             skipped.add(node.mem_id)
-    prose = None
     for node in body.css("[class], [id]"):
-        attrs = node.attributes
-        if node.tag in _KEEP or not is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
-            continue
-        if node.tag in _SMALL:
-            skipped.add(node.mem_id)
-            continue
-        # A furniture word on a wrapper of the article itself (`elementor-widget`, `has-sidebar`)
-        # must not cost the article: an element holding much of the page's paragraph text stays.
-        if prose is None:
-            prose = _paragraph_chars(body) or 1
-        if _paragraph_chars(node) < 0.3 * prose:
-            skipped.add(node.mem_id)
+        if node.tag in _INLINE:
+            attrs = node.attributes
+            if is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+                skipped.add(node.mem_id)
     return skipped
-
-
-def _paragraph_chars(node: LexborNode) -> int:
-    return sum(len(p.text()) for p in node.css("p"))

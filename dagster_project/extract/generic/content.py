@@ -1,11 +1,11 @@
-"""Main content: text blocks of the cleaned page, the container that holds the article, its paragraphs.
+"""Main content: text blocks of the cleaned page, each kept or dropped by a learned block classifier.
 
 The page is walked once. Every block-level element closes the text gathered so far into a block
-that remembers its text, how much of it is link text, and its chain of block ancestors. Blocks
-that read as prose (long enough, few links) vote for their ancestors, nearer ones more; the
-best-scored ancestor is the article's container, and its blocks, less link lists, are the body.
-When a nearby ancestor holds much more prose, the article was split over sibling containers: the
-prose blocks of that ancestor are taken too.
+that remembers its text, how much of it is link text or sits in page furniture, and its chain of
+block ancestors. Each block is then described by general features (its text statistics, its
+place in the tree and the page, its neighbours, and what the older prose-voting rule makes of it:
+see `block_features`) and a small gradient-boosted model (`block_model`, trained on the
+development suites by `bench/train_block_model.py`) says which blocks are the article.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK = HEADING | {
     "address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt", "figure", "header", "hr",
     "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
+    "form", "fieldset",
 }  # fmt: skip
 PARAGRAPH_BREAK = "\n\n"
 _BR = "\x00"  # a <br>, marked apart from the line breaks of the HTML source
@@ -36,10 +37,15 @@ class Block:
     link_chars: int
     path: tuple[int, ...]  # mem_ids of the enclosing block elements, outermost first
     tag: str
+    skipped_chars: int = 0  # text inside elements that `cleaning.boilerplate` names as furniture or hidden
 
     @property
     def link_density(self) -> float:
         return self.link_chars / len(self.text) if self.text else 0.0
+
+    @property
+    def skipped_share(self) -> float:
+        return min(self.skipped_chars / len(self.text), 1.0) if self.text else 0.0
 
 
 class _Walker:
@@ -48,8 +54,10 @@ class _Walker:
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.link_chars = 0
+        self.skipped_chars = 0
         self.path: list[int] = []
         self.tags: list[str] = []
+        self.names: dict[int, tuple[str, str]] = {}  # mem_id -> (tag, "class id") of the block elements
 
     def flush(self) -> None:
         if self.parts:
@@ -58,15 +66,18 @@ class _Walker:
             text = PARAGRAPH_BREAK.join(piece for piece in pieces if piece)
             if text:
                 tag = self.tags[-1] if self.tags else "body"
-                self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag))
+                self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag, self.skipped_chars))
             self.parts.clear()
         self.link_chars = 0
+        self.skipped_chars = 0
 
     def walk(self, root: LexborNode) -> None:
         # An explicit stack, not recursion: broken pages nest thousands of unclosed tags deep.
-        stack: list[tuple[Iterator[LexborNode], bool, bool]] = [(root.iter(include_text=True), False, False)]
+        stack: list[tuple[Iterator[LexborNode], bool, bool, bool]] = [
+            (root.iter(include_text=True), False, False, False)
+        ]
         while stack:
-            children, in_link, closes_block = stack[-1]
+            children, in_link, in_skipped, closes_block = stack[-1]
             child = next(children, None)
             if child is None:
                 stack.pop()
@@ -79,31 +90,39 @@ class _Walker:
                 text = child.text_content
                 if text:
                     self.parts.append(text)
+                    stripped = len(text.strip())
                     if in_link:
-                        self.link_chars += len(text.strip())
-                continue
-            if child.mem_id in self.skipped:
+                        self.link_chars += stripped
+                    if in_skipped:
+                        self.skipped_chars += stripped
                 continue
             tag = child.tag
+            skipped = child.mem_id in self.skipped
             if tag == "br":
                 self.parts.append(_BR)
             elif tag in BLOCK:
+                # Furniture blocks are walked, not dropped: the model weighs the furniture signal
+                # against the others (a blog post's `widget Blog` wrapper is still the post).
                 self.flush()
                 self.path.append(child.mem_id)
                 self.tags.append(tag)
-                stack.append((child.iter(include_text=True), in_link, True))
-            else:
+                attrs = child.attributes
+                self.names[child.mem_id] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+                stack.append((child.iter(include_text=True), in_link, in_skipped or skipped, True))
+            elif not skipped:
                 if tag in CELL:
                     self.parts.append(" ")
-                stack.append((child.iter(include_text=True), in_link or tag == "a", False))
+                stack.append((child.iter(include_text=True), in_link or tag == "a", in_skipped, False))
 
 
-def text_blocks(body: LexborNode, skipped: set[int]) -> list[Block]:
+def text_blocks(body: LexborNode, skipped: set[int]) -> tuple[list[Block], dict[int, tuple[str, str]]]:
+    """The page's text blocks in reading order, and the tag and class/id words of their block elements."""
     walker = _Walker(skipped)
     walker.path.append(body.mem_id)  # paragraphs straight under <body> vote for it
+    walker.names[body.mem_id] = ("body", "")
     walker.walk(body)
     walker.flush()
-    return walker.blocks
+    return walker.blocks, walker.names
 
 
 # The label of an ad slot left in the text, in the languages of the collection and its neighbours.
@@ -112,59 +131,25 @@ _AD_LABELS = frozenset(
      "werbung", "pubblicità", "publicidade", "iklan", "реклама", "sponsored", "sponsorisé", "patrocinado"}
 )  # fmt: skip
 
-# How far up, and for how much more prose, the container may widen to take in sibling containers.
-_MAX_CLIMB = 5
-_MIN_GAIN = 0.2
 
+def main_paragraphs(body: LexborNode, skipped: set[int], title: str | None = None, model: object = None) -> list[str]:
+    """The article's paragraphs; `title`, metadata rather than body, is left out where it recurs.
 
-def _prose_score(block: Block) -> float:
-    n = len(block.text)
-    if n < 60 or block.link_density > 0.35 or block.tag in HEADING:
-        return 0.0
-    return 1.0 + block.text.count(",") + block.text.count("،") + min(n / 100, 3.0)
+    `model` replaces the shipped block model (cross-validation trains one per fold).
+    """
+    from dagster_project.extract.generic import block_features, block_model
 
-
-def main_paragraphs(body: LexborNode, skipped: set[int], title: str | None = None) -> list[str]:
-    """The article's paragraphs; `title`, metadata rather than body, is left out where it recurs."""
-    blocks = text_blocks(body, skipped)
-    scores: dict[int, float] = {}
-    totals: dict[int, float] = {}  # undecayed prose under each element
-    block_scores = [_prose_score(b) for b in blocks]
-    for block, score in zip(blocks, block_scores, strict=True):
-        if not score:
-            continue
-        weight = 1.0
-        for ancestor in reversed(block.path[:-1] if block.tag == "p" else block.path):
-            scores[ancestor] = scores.get(ancestor, 0.0) + score * weight
-            weight *= 0.5
-            if weight < 0.1:
-                break
-        for ancestor in block.path:
-            totals[ancestor] = totals.get(ancestor, 0.0) + score
-    if not scores:
+    blocks, names = text_blocks(body, skipped)
+    if not blocks:
         return []
-    best = max(scores, key=scores.__getitem__)
-    wider = _wider(best, blocks, totals)
-    folded_title = title.casefold() if title else None
+    features = block_features.features(blocks, names, title)
+    keep = block_model.predict(features, features[:, block_features.PROSE_COLUMN] > 0, model)
+    title_words = block_features.title_words_of(title)
     return [
         paragraph
-        for b, score in zip(blocks, block_scores, strict=True)
-        if ((best in b.path and _keep(b)) or (wider != best and wider in b.path and score))
-        and not (b.tag in HEADING and b.text.casefold() == folded_title)
+        for b, kept in zip(blocks, keep, strict=True)
+        if kept
+        and b.text.casefold() not in _AD_LABELS
+        and not block_features.is_title(b.text, title_words)
         for paragraph in b.text.split(PARAGRAPH_BREAK)
     ]
-
-
-def _wider(best: int, blocks: list[Block], totals: dict[int, float]) -> int:
-    """An ancestor of `best` that holds much more prose: an article split over sibling containers."""
-    path = next(b.path for b in blocks if best in b.path)
-    ancestors = path[: path.index(best)]
-    current = best
-    for ancestor in reversed(ancestors[-_MAX_CLIMB:]):
-        if totals.get(ancestor, 0.0) >= (1 + _MIN_GAIN) * totals[current]:
-            current = ancestor
-    return current
-
-
-def _keep(block: Block) -> bool:
-    return block.link_density < 0.5 and block.text.casefold() not in _AD_LABELS

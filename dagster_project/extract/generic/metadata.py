@@ -162,7 +162,7 @@ def _without_site_name(title: str, site_name: str | None) -> str | None:
 
 
 def _published(tree: LexborHTMLParser, ld: dict, language: str | None, url: str | None) -> date | None:
-    in_url = parse_url_date(urlsplit(url).path if url else None)
+    in_url = parse_url_date(urlsplit(url).path if is_web_url(url) else None)
     declared = _declared_date(tree, ld, language)
     if declared and in_url and (declared - in_url).days == 1:
         # Stamps are often in UTC: an evening story in the Americas is stamped the next day, while

@@ -1,0 +1,164 @@
+"""Train the block classifier of generic extraction on the development suites; write the shipped model.
+
+    PYTHONPATH=. OMP_NUM_THREADS=1 .venv/bin/python bench/train_block_model.py [--eval-dir ../shared/eval]
+
+Every page of the four development suites (`bench/suites.py`) is parsed as `generic.parse` does;
+each text block gets its features (`extract.generic.block_features`) and a label: article text when
+at least half of its 4-token shingles (the scorer's `\\w+` tokens) are in the page's gold text, or,
+for the trafilatura suite (snippets only), when it holds a must-have snippet (content) or a
+must-not snippet (not content); its other blocks are not used. A block restating the title is
+not content (the title is the article's own field). Blocks weigh by their share of the
+page's tokens, so that every page counts about the same, as in the scorer. The model trained on all
+pages is written to `dagster_project/extract/generic/block_model.txt`. `bench/extraction.py` uses
+`folds` and `train` here for its out-of-fold figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import lightgbm
+import numpy as np
+from selectolax.lexbor import LexborHTMLParser
+
+from bench.suites import EVAL, Page, load_all
+from dagster_project.extract.generic import block_features
+from dagster_project.extract.generic.block_model import MODEL_FILE
+from dagster_project.extract.generic.cleaning import boilerplate
+from dagster_project.extract.generic.content import text_blocks
+from dagster_project.extract.generic.metadata import read_metadata
+from dagster_project.extract.scoring import tokens
+
+K = 5
+SEED = 17
+PARAMS = {
+    "objective": "binary",
+    "learning_rate": 0.1,
+    "num_leaves": 31,
+    "min_data_in_leaf": 40,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "num_threads": 1,
+    "deterministic": True,
+    "force_row_wise": True,
+    "seed": SEED,
+    "verbose": -1,
+}
+ROUNDS = 150
+_SPACES = re.compile(r"\s+")
+# News pages, what the project reads, count more: the 61 real news pages of the article set and the
+# trafilatura set's 2019-2021 pages; Dragnet and CleanEval (older, more varied pages) weigh 1.
+SUITE_WEIGHTS = {"article-dev": 10.0, "trafilatura": 4.0}
+MODEL_PATH = Path(__file__).resolve().parents[1] / "dagster_project/extract/generic" / MODEL_FILE
+
+
+@dataclass(slots=True)
+class PageBlocks:
+    features: np.ndarray  # one row per block
+    labels: np.ndarray  # 1 content, 0 not, -1 unknown
+    weights: np.ndarray
+
+
+def folds(suites: dict[str, list[Page]], k: int = K) -> dict[tuple[str, str], int]:
+    """Each page's fold: pages of each suite, sorted by id, dealt round-robin (stratified by suite)."""
+    return {
+        (suite, page.id): i % k
+        for suite, pages in suites.items()
+        for i, page in enumerate(sorted(pages, key=lambda p: p.id))
+    }
+
+
+def _shingle_set(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + 4]) for i in range(max(len(words) - 3, 1))}
+
+
+def _labels(page: Page, texts: list[str]) -> np.ndarray:
+    if page.suite == "trafilatura":
+        labels = []
+        for text in texts:
+            flat = _SPACES.sub(" ", text)
+            if any(_SPACES.sub(" ", s).strip() in flat for s in page.with_):
+                labels.append(1)
+            elif any(_SPACES.sub(" ", s).strip() in flat for s in page.without):
+                labels.append(0)
+            else:
+                labels.append(-1)
+        return np.asarray(labels)
+    gold_words = tokens(page.gold)
+    gold = _shingle_set(gold_words)
+    gold_joined = f" {' '.join(gold_words)} "
+    labels = []
+    for text in texts:
+        words = tokens(text)
+        if not words:
+            labels.append(0)
+        elif len(words) < 4:
+            labels.append(int(f" {' '.join(words)} " in gold_joined))
+        else:
+            shingles = _shingle_set(words)
+            labels.append(int(len(shingles & gold) >= 0.5 * len(shingles)))
+    return np.asarray(labels)
+
+
+def page_blocks(page: Page) -> PageBlocks | None:
+    """Features, labels and weights of a page's blocks, as `generic.parse` sees them."""
+    tree = LexborHTMLParser(page.html)
+    meta = read_metadata(tree, page.url)
+    skipped = boilerplate(tree)
+    if tree.body is None:
+        return None
+    blocks, names = text_blocks(tree.body, skipped)
+    if not blocks:
+        return None
+    counts = np.asarray([len(tokens(b.text)) for b in blocks], dtype=np.float64)
+    labels = _labels(page, [b.text for b in blocks])
+    # The title is the article's `title`, not part of its body, whatever a suite's gold says.
+    title_words = block_features.title_words_of(meta.title)
+    labels[[block_features.is_title(b.text, title_words) for b in blocks]] = 0
+    return PageBlocks(
+        block_features.features(blocks, names, meta.title),
+        labels,
+        100.0 * SUITE_WEIGHTS.get(page.suite, 1.0) * (counts + 1) / (counts.sum() + len(blocks)),
+    )
+
+
+def collect(pages: list[Page]) -> list[PageBlocks | None]:
+    return [page_blocks(page) for page in pages]
+
+
+def train(data: list[PageBlocks | None]) -> lightgbm.Booster:
+    rows = [d for d in data if d is not None]
+    x = np.concatenate([d.features for d in rows])
+    y = np.concatenate([d.labels for d in rows])
+    w = np.concatenate([d.weights for d in rows])
+    known = y >= 0
+    dataset = lightgbm.Dataset(
+        x[known],
+        y[known],
+        weight=w[known],
+        feature_name=list(block_features.NAMES),
+        categorical_feature=list(block_features.CATEGORICAL),
+        free_raw_data=True,
+    )
+    return lightgbm.train(PARAMS, dataset, num_boost_round=ROUNDS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=EVAL)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args()
+    suites = load_all(args.eval_dir)
+    data = [d for pages in suites.values() for d in collect(pages)]
+    model = train(data)
+    args.out.write_text(model.model_to_string(), encoding="utf-8")
+    print(f"wrote {args.out} ({sum(d is not None for d in data)} pages)")
+
+
+if __name__ == "__main__":
+    main()

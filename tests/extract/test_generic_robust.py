@@ -1,0 +1,58 @@
+"""Pages that broke the older rules: malformed links, page-wide forms, blog widgets, short bodies."""
+
+from __future__ import annotations
+
+import json
+
+from dagster_project.extract import extract
+from tests.test_cli import cli
+
+PROSE = "Le conseil municipal a voté, après un long débat, le budget de la ville pour l'année prochaine. "
+NAV = "".join(f"<li><a href='/s{i}'>Rubrique {i}</a></li>" for i in range(12))
+
+
+def test_a_malformed_link_is_skipped_not_fatal():
+    page = (
+        "<html><head><link rel='canonical' href='http://[ccpa-preferences]'></head><body>"
+        f"<ul><li><a href='http://[ccpa-preferences]'>Do Not Sell My Personal Information</a></li>{NAV}</ul>"
+        f"<article><h1>Le budget voté</h1><p>{PROSE * 3}</p><p>{PROSE * 2}</p></article></body></html>"
+    )
+    content = extract(page, "text/html", "http://[bad-capture-url]/x")
+    assert content.article.paragraphs == ((PROSE * 3).strip(), (PROSE * 2).strip())
+    assert content.article.canonical_url is None
+
+
+def test_the_extract_command_prints_a_page_with_a_malformed_link(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><body><a href='http://[ccpa-preferences]'>Privacy</a><p>{PROSE * 3}</p></body></html>",
+        encoding="utf-8",
+    )
+    done = cli("extract", str(page))
+    assert done.returncode == 0, done.stderr
+    (record,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert record["body"] == (PROSE * 3).strip()
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_article():
+    # ASP.NET pages put the whole page in one <form runat="server">.
+    page = (
+        "<html><body><form id='aspnetForm' method='post' action='./story.aspx'>"
+        f"<div id='nav'><ul>{NAV}</ul></div>"
+        f"<div id='story'><h1>Le budget voté</h1><p>{PROSE * 3}</p><p>{PROSE * 2}</p></div>"
+        "</form></body></html>"
+    )
+    assert extract(page).article.paragraphs == ((PROSE * 3).strip(), (PROSE * 2).strip())
+
+
+def test_a_blogger_post_in_a_widget_is_the_article():
+    page = (
+        "<html><head><meta property='og:title' content='Le budget voté'></head>"
+        "<body><div class='header section'><div class='widget Header'><h1>Mon blog</h1>"
+        "<p>Notes de la ville</p></div></div>"
+        "<div class='main section'><div class='widget Blog' id='Blog1'><div class='post hentry'>"
+        f"<h3 class='post-title'>Le budget voté</h3><div class='post-body'><p>{PROSE * 3}</p><p>{PROSE * 2}</p></div>"
+        "</div></div></div>"
+        f"<div class='sidebar section'><div class='widget BlogArchive'><ul>{NAV}</ul></div></div></body></html>"
+    )
+    assert extract(page).article.paragraphs == ((PROSE * 3).strip(), (PROSE * 2).strip())
