@@ -70,9 +70,10 @@ def read_corpus(path: Path) -> list[list[Sentence]]:
     if sentence:
         docs[-1].append(sentence)
     docs = [d for d in docs if d]
-    if len(docs) == 1:  # no document marks: runs of sentences
+    if len(docs) == 1:  # no document marks: runs of sentences, shorter in a small file (ten at least)
         only = docs[0]
-        docs = [only[i : i + BLOCK_SENTENCES] for i in range(0, len(only), BLOCK_SENTENCES)]
+        size = max(1, min(BLOCK_SENTENCES, len(only) // DEV_EVERY))
+        docs = [only[i : i + size] for i in range(0, len(only), size)]
     return docs
 
 
