@@ -122,7 +122,8 @@ def main() -> None:
     parser.add_argument("language")
     parser.add_argument("--corpora", type=Path, default=REPO / "data" / "corpora")
     parser.add_argument("--work", type=Path, default=REPO / "data" / "ner-training")
-    parser.add_argument("--max-steps", type=int, default=6000)
+    parser.add_argument("--max-steps", type=int, default=5000)
+    parser.add_argument("--minutes", type=float, default=None, help="stop training after this long (wall time)")
     parser.add_argument("--width", type=int, default=96)
     parser.add_argument("--rows", type=int, default=5000, help="hash-embedding rows per attribute")
     args = parser.parse_args()
@@ -158,13 +159,20 @@ def main() -> None:
     command = [sys.executable, "-m", "spacy", "train", str(config_path), "--output", str(work / "out")]
     for key, value in overrides.items():
         command += [f"--{key}", json.dumps(value) if not isinstance(value, str) else value]
-    subprocess.run(command, check=True)
+    try:
+        subprocess.run(command, check=True, timeout=args.minutes * 60 if args.minutes else None)
+    except subprocess.TimeoutExpired:  # the time budget: the best checkpoint so far is the model
+        print(f"{args.minutes} minutes reached: training stopped, the best checkpoint is kept", flush=True)
+    export(work, args.language, files)
 
+
+def export(work: Path, language: str, files: list[str]) -> None:
+    """The best checkpoint (chosen on `val`) as the shipped model."""
     best = spacy.load(work / "out" / "model-best")
-    target = MODELS / args.language
+    target = MODELS / language
     best.meta["name"] = "news_ner"
     best.meta["version"] = "1.0.0"
-    best.meta["sources"] = files
+    best.meta["sources"] = [{"name": name} for name in files]
     best.meta["description"] = "Trained by scripts/train_ner.py; see docs/entities.md (data card)."
     best.to_disk(target)
     print(f"model written to {target}", flush=True)
