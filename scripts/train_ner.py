@@ -174,7 +174,12 @@ def export(work: Path, language: str, files: list[str]) -> None:
     best.meta["version"] = "1.0.0"
     best.meta["sources"] = [{"name": name} for name in files]
     best.meta["description"] = "Trained by scripts/train_ner.py; see docs/entities.md (data card)."
+    target.parent.mkdir(parents=True, exist_ok=True)
     best.to_disk(target)
+    # The training paths in the saved config are this machine's: not part of the shipped model.
+    config = spacy.util.load_config(target / "config.cfg")
+    config["paths"].update(train=None, dev=None)
+    config.to_disk(target / "config.cfg")
     print(f"model written to {target}", flush=True)
 
 

@@ -217,11 +217,26 @@ def long_form_start(doc: Doc, ents: tuple[Span, ...], paren: int) -> int | None:
     # A capitalised article opening the sentence is not part of the name (`La Organización ...`).
     while start < paren - 1 and doc[start].lower_ in _ARTICLES:
         start += 1
+    # Words before the part whose initials spell the acronym are not part of it (`Reuters and the
+    # United Nations (UN)` -> `United Nations`); an acronym of another language's name (`Forum
+    # mondial ... (GFMD)`) matches no part and keeps the whole.
+    acronym = doc[paren + 1].text
+    while start < paren - 1 and _spells(doc[start + 1 : paren], acronym):
+        start += 1
+    while start < paren - 1 and doc[start].lower_ in _CONNECTORS | _ARTICLES:
+        start += 1
     # Overlapping statistical entity: keep its start when it begins earlier.
     for ent in ents:
         if ent.start < start < ent.end:
             start = ent.start
     return start
+
+
+def _spells(words: Span, acronym: str) -> bool:
+    """The acronym's letters, in order, among the initials of the words (and of their hyphenated parts)."""
+    initials = "".join(part[:1] for token in words for part in token.text.split("-")).upper()
+    letters = iter(initials)
+    return all(c in letters for c in acronym.upper() if c.isalpha())
 
 
 def _long_form_label(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> str:
