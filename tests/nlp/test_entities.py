@@ -208,3 +208,20 @@ def test_misfires_of_the_rule_layer_are_gone(recognizer, language, text, names, 
     assert names <= found
     assert not {m.text for m in mentions} & not_names
     assert not any(m.label == "ORG" and m.text in {"5G", "4K", "GMT", "PTS", "DIVISION"} for m in mentions)
+
+
+@pytest.mark.parametrize(
+    "language,text,person",
+    [
+        ("en", "Joe Biden spoke to reporters in London on Monday.", "Joe Biden"),
+        ("de", "Bundeskanzler Olaf Scholz traf in Berlin den Vorstand der Deutschen Bank.", "Olaf Scholz"),
+        ("ar", "استقبل الملك محمد السادس في الرباط وفدا من الأمم المتحدة", "محمد السادس"),
+    ],
+)
+def test_shipped_models_find_persons(recognizer, language, text, person):
+    # The rule layer alone finds no persons: these come from the models shipped in nlp/models/.
+    assert language in PIPELINES and PIPELINES[language].endswith(f"models/{language}")
+    (mentions,) = list(recognizer.recognise([text], language))
+    assert any(person in m.text and m.label == "PER" for m in mentions)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
