@@ -351,7 +351,7 @@ def main() -> None:
     parser.add_argument("--speed-words", type=int, default=30_000, help="words timed per language")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds; the best is kept")
     parser.add_argument("--limit-tokens", type=int, default=None, help="score only the first N tokens of each set")
-    parser.add_argument("--languages", default=",".join(sorted({"fr", *PIPELINES})))
+    parser.add_argument("--languages", default=",".join(sorted({"fr", "es", "en", "ar", "de", *PIPELINES})))
     args = parser.parse_args()
     languages = args.languages.split(",")
 

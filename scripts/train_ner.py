@@ -5,7 +5,8 @@
 Reads token-per-line corpora (`TOKEN TAG` or `TOKEN<TAB>TAG`, IOB or IO tags, blank line between
 sentences) from `<corpora>/<language>/*.{conll,bio,txt}`: the user prepares that folder beforehand
 (docs/entities.md says from which public repositories); nothing is fetched here. Tags other than
-PER, LOC and ORG (MISC, OTH...) are dropped to O: the project keeps persons, places and organisations.
+PER, LOC and ORG (MISC, OTH...) are dropped to O: the project keeps persons, places and organisations;
+so are the tags of a lone `@` or `#` (the Broad Twitter Corpus tags the `@` of `@user` as a name).
 
 Every tenth block of each corpus (a document where the corpus marks them, else a run of sentences)
 is kept back as the development split: never trained on, nor used to choose the checkpoint; it is
@@ -32,6 +33,7 @@ TYPES = ("PER", "LOC", "ORG")
 ALIASES = {"PERS": "PER", "PERSON": "PER", "GPE": "LOC", "ORGANIZATION": "ORG", "ORGANISATION": "ORG"}
 DEV_EVERY = 10
 BLOCK_SENTENCES = 20  # sentences per block where a corpus has no document marks
+SYMBOLS = frozenset({"@", "#"})  # never a name, nor part of one
 MAX_SENTENCE = 60  # tokens: corpora without sentence breaks (Europeana) are cut at full stops or here
 
 Sentence = list[tuple[str, str]]
@@ -63,6 +65,8 @@ def read_corpus(path: Path) -> list[list[Sentence]]:
         prefix, _, kind = tag.partition("-")
         kind = ALIASES.get(kind.upper(), kind.upper()) if kind else ""
         label = f"{prefix.upper()}-{kind}" if kind in TYPES and prefix.upper() in "BI" else "O"
+        if token in SYMBOLS:  # the Broad Twitter Corpus tags the `@` of `@user` as a name of its own
+            label = "O"
         sentence.append((token, label))
         if len(sentence) >= MAX_SENTENCE or (not breaks and token in {".", "!", "?"} and len(sentence) > 5):
             docs[-1].append(sentence)
@@ -173,6 +177,7 @@ def export(work: Path, language: str, files: list[str]) -> None:
     best.meta["name"] = "news_ner"
     best.meta["version"] = "1.0.0"
     best.meta["sources"] = [{"name": name} for name in files]
+    best.meta["spacy_version"] = ">=3.8.0,<3.9.0"  # the project's spaCy range (pyproject.toml)
     best.meta["description"] = "Trained by scripts/train_ner.py; see docs/entities.md (data card)."
     target.parent.mkdir(parents=True, exist_ok=True)
     best.to_disk(target)
