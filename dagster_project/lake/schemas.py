@@ -165,24 +165,12 @@ ENTITIES = Table(
     columns=(
         _c("source", pl.String(), "`article` or `headline`", False),
         _c("source_id", pl.String(), "the article_id, or the headline_id (one per distinct headline text)", False),
-        _c(
-            "field",
-            pl.String(),
-            "what the offsets index: an article's `title`, `body`, `outlet` or `related:<n>` (the n-th related"
-            " teaser's title, from 0), a headline's `text`",
-            False,
-        ),
+        _c("field", pl.String(), "what the offsets index: an article's `title` or `body`, a headline's `text`", False),
         _c("text", pl.String(), "the mention, equal to `<field>[start:end]`", False),
         _c("label", pl.String(), "`PER`, `ORG`, `LOC` or `MISC`", False),
         _c("start", pl.Int32(), "character offset of the mention's start in the field", False),
         _c("end", pl.Int32(), "character offset just past the mention's end", False),
-        _c(
-            "model",
-            pl.String(),
-            "what found it: `spacy:fr_core_news_md-3.8.0+rules-2`, `spacy:en_news_ner-1.0.0+rules-2`,"
-            " or `rules-2` alone",
-            False,
-        ),
+        _c("model", pl.String(), "what found it: `spacy:fr_core_news_md-3.8.0+rules-1`, or `rules-1` alone", False),
         _c(
             "entity_key",
             pl.String(),
