@@ -128,6 +128,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=REPO / "data" / "ner-training")
     parser.add_argument("--max-steps", type=int, default=5000)
     parser.add_argument("--minutes", type=float, default=None, help="stop training after this long (wall time)")
+    parser.add_argument(
+        "--split-only", action="store_true", help="write the splits (dev.bio for bench/ner.py), no training"
+    )
     parser.add_argument("--width", type=int, default=96)
     parser.add_argument("--rows", type=int, default=5000, help="hash-embedding rows per attribute")
     args = parser.parse_args()
@@ -141,6 +144,8 @@ def main() -> None:
     write_bio(work / "dev.bio", parts["dev"])
     sizes = ", ".join(f"{len(v)} {k}" for k, v in parts.items())
     print(f"{args.language}: {sizes} sentences from {', '.join(files)}", flush=True)
+    if args.split_only:
+        return
 
     from spacy.cli.init_config import init_config
 
