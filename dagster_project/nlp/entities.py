@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import multiprocessing
 import signal
 import threading
@@ -160,8 +161,6 @@ class EntityRecognizer:
         for package in self.pipelines.values():
             meta = Path(package) / "meta.json"
             if meta.is_file():  # a shipped model: its name and version are in its meta
-                import json
-
                 data = json.loads(meta.read_text(encoding="utf-8"))
                 found[package] = (f"{data.get('lang')}_{data.get('name')}", str(data.get("version")))
                 continue

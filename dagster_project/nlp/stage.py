@@ -106,8 +106,8 @@ def article_texts(articles: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         teasers = (
             base.select("source", "source_id", "related", "language", "first_seen", "last_seen")
             .explode("related")
+            .with_columns(pl.int_range(pl.len()).over("source_id").alias("n"))  # the teaser's index
             .filter(pl.col("related").is_not_null())
-            .with_columns(pl.int_range(pl.len()).over("source_id").alias("n"))
             .select(
                 "source",
                 "source_id",

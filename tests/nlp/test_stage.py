@@ -241,3 +241,33 @@ def test_headline_texts_regrouped_from_each_partitions_distinct_texts(tmp_path):
 
 def test_headline_texts_of_a_warehouse_without_headlines(tmp_path):
     assert stored_headline_texts(tmp_path).equals(headline_texts(empty(HEADLINES)))
+
+
+def test_related_teasers_and_outlet_are_texts_and_the_outlet_an_organisation(recognizer):
+    frame = pl.DataFrame(
+        {
+            "article_id": ["a"],
+            "title": ["Quito: le Maroc présente son plan"],
+            "body": ["Le Maroc a reçu M. Ahmed Skim à Quito."],
+            "related": [
+                [
+                    {"title": "Clôture à Quito des travaux", "url": "u0"},
+                    None,
+                    {"title": "Coopération entre le Maroc et l'Equateur", "url": "u2"},
+                ]
+            ],
+            "outlet": ["2M"],
+            "language": ["fr"],
+            "published_at": [date(2020, 1, 25)],
+            "first_seen": [None],
+        },
+        schema_overrides={"first_seen": pl.Datetime("us", "UTC")},
+    )
+    t = article_texts(frame)
+    fields = dict(t.select("field", "text").iter_rows())
+    # Each teaser keeps its index in `related`, so that `related:<n>` points back to its title.
+    assert fields["related:0"] == "Clôture à Quito des travaux" and "related:1" not in fields
+    assert fields["related:2"] == "Coopération entre le Maroc et l'Equateur" and fields["outlet"] == "2M"
+    found = set(recognise_texts(t, recognizer).entities.select("field", "text", "label").iter_rows())
+    assert {("outlet", "2M", "ORG"), ("related:2", "Equateur", "LOC"), ("related:0", "Quito", "LOC")} <= found
+    assert ("related:0", "Clôture", "LOC") not in found
