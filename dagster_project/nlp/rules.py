@@ -2,25 +2,20 @@
 
 Each rule is one function on a Doc; `EntityRules` applies them in a fixed order of precedence:
 acronym definitions, then the statistical entities that survive the drop rules (demonyms, sentence-
-initial common nouns, bare titles), then gazetteer places, then stand-alone acronyms.
+initial common nouns, bare titles), then gazetteer places. A stand-alone upper-case word is left to
+the statistical model: as a rule it made organisations of `5G`, `4K`, `GMT` and `DIVISION`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
-import spacy
 from spacy.language import Language
-from spacy.lookups import Lookups
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from dagster_project.nlp import cache
-from dagster_project.nlp import names as names_module
 from dagster_project.nlp.gazetteer import Gazetteer, gazetteer
-from dagster_project.nlp.names import ACRONYM, is_arabic, looks_like_name, normalise
+from dagster_project.nlp.names import ACRONYM, looks_like_name, normalise
 from dagster_project.nlp.spans import LABELS
 
 COMPONENT = "news_entity_rules"
@@ -32,20 +27,29 @@ TITLES = frozenset(
         "M.", "M", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Dr", "Dr.", "Pr", "Pr.",
         "Me", "Sr", "Sr.", "Sra", "Sra.", "Dña", "SM", "S.M.", "SAR", "S.A.R.", "Sa", "Son", "Majesté", "Altesse",
         "Roi", "Reine", "Prince", "Princesse", "Cheikh", "Sheikh", "Émir", "Emir", "King", "Queen", "Rey", "Reina",
+        "Herr", "Frau",
     }
 )  # fmt: skip
 _TITLE_GLUE = frozenset({"le", "la", "el", "the", "royale", "royal"})
-_STANDALONE = re.compile(r"(?<![\w&.-])(?=[A-Z0-9&]*[A-Z])[A-Z0-9&]{2,8}(?![\w&-])")
 _ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "el", "los", "las", "the"})
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+# Words between the capitalised words of one long name (`Haut-Commissariat au Plan`).
 _CONNECTORS = frozenset(
-    {"de", "des", "du", "d'", "d’", "la", "las", "los", "of", "for", "the", "del", "y", "et", "and"}
-)
-_DEMONYM_ENDINGS = (
-    "ain", "aine", "ains", "aines", "ais", "aise", "aises", "ien", "ienne", "iens", "iennes", "ois", "oise", "oises",
-    "ol", "ole", "ols", "oles", "an", "ane", "ans", "anes", "ese", "eses", "ano", "ana", "anos", "anas", "ian",
-    "ians", "ien", "i", "is", "o", "os", "a", "as", "e", "es",
+    {
+        "de", "des", "du", "d'", "d’", "la", "las", "los", "of", "for", "the", "del", "y", "et", "and", "au", "aux",
+        "à", "al", "a", "für", "der", "die", "den", "und", "von", "zur", "zum",
+    }
+)  # fmt: skip
+# What follows a country's stem in its inhabitants' name (`Maroc-ains`, `Españ-oles`). Single vowels
+# and their plurals (`-o`, `-a`, `-i`, `-es`) are not among them: they made demonyms of the given
+# names `Franco`, `Francesca` and `Chadi`.
+_DEMONYM_ENDINGS = frozenset(
+    {
+        "ain", "aine", "ains", "aines", "ais", "aise", "aises", "ien", "ienne", "iens", "iennes", "ois", "oise",
+        "oises", "ol", "ole", "ols", "oles", "an", "ane", "ans", "anes", "ese", "eses", "ano", "ana", "anos", "anas",
+        "ian", "ians", "ier", "iers", "aner", "anern", "anerin", "anerinnen",
+    }
 )  # fmt: skip
 
 
@@ -64,55 +68,16 @@ def line_breaks(doc: Doc) -> Doc:
 
 @Language.factory(COMPONENT)
 def make_entity_rules(nlp: Language, name: str) -> EntityRules:
-    return EntityRules(gazetteer(), CommonWords.of(nlp))
-
-
-class CommonWords:
-    """The language's common words, from the word lists the pipeline's lemmatizer ships with (read from
-    the package, the lemmatizer itself is not loaded): `ACCIDENT` or `FETES` in capitals is a word,
-    `ONU` or `GFMD` is not. Kept in the cache folder (nlp/cache.py) once derived."""
-
-    def __init__(self, lookup_ids: Iterable[int], index_words: Iterable[str]) -> None:
-        self._lookup = frozenset(lookup_ids)  # spaCy string ids of the lookup table's word forms
-        self._index = frozenset(index_words)  # normalised words of the per-part-of-speech index
-
-    @classmethod
-    def of(cls, nlp: Language) -> CommonWords | None:
-        folder = Path(nlp.path) / "lemmatizer" / "lookups" if nlp.path else None
-        if folder is None or not (folder / "lookups.bin").is_file():
-            return None
-        meta = nlp.meta
-        package = f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}, spaCy {spacy.__version__}"
-        path = cache.path_for(f"common-words-{nlp.lang}", [__file__, names_module.__file__], [package])
-        data = cache.load_or_build(path, lambda: _word_lists(folder))
-        if not isinstance(data, dict) or not {"lookup", "index"} <= data.keys():  # a stray file of another shape
-            data = _word_lists(folder)
-        return cls(data["lookup"], data["index"]) if data["index"] else None
-
-    def __contains__(self, word: str) -> bool:
-        lower = word.lower()
-        if get_string_id(lower) in self._lookup:
-            return True
-        key = normalise(lower)
-        return key in self._index or (key[-1:] in ("s", "x") and key[:-1] in self._index)
-
-
-def _word_lists(folder: Path) -> dict[str, list]:
-    lookups = Lookups().from_disk(folder)
-    if not lookups.has_table("lemma_index"):
-        return {"lookup": [], "index": []}
-    index = lookups.get_table("lemma_index")
-    lookup = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
-    words = {normalise(w) for forms in index.values() for w in forms}
-    return {"lookup": sorted(lookup.keys()), "index": sorted(words)}
+    return EntityRules(gazetteer(), nlp.Defaults.stop_words)
 
 
 class EntityRules:
     """Corrects and completes `doc.ents`; see the module docstring for the order."""
 
-    def __init__(self, places: Gazetteer, common: CommonWords | None = None) -> None:
+    def __init__(self, places: Gazetteer, stop_words: Iterable[str] = ()) -> None:
         self.places = places
-        self.common = common
+        # A place's name that is also one of the language's stop words (`Para`, `Son`) is the word.
+        self.stop_words = frozenset(w.lower() for w in stop_words)
         self._stems = _country_stems(places)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -146,9 +111,6 @@ class EntityRules:
         for span in self.gazetteer_places(doc, has_pos):
             if free(span):
                 take(span)
-        for span in standalone_acronyms(doc, self.common):
-            if free(span):
-                take(span)
         doc.ents = sorted(chosen, key=lambda s: s.start)
         return doc
 
@@ -172,10 +134,7 @@ class EntityRules:
     def is_demonym(self, word: str) -> bool:
         """`Marocains`, `Algériens`, `Españoles`: a country's name stem plus a demonym ending."""
         key = normalise(word)
-        for cut in range(4, len(key)):
-            if key[:cut] in self._stems and key[cut:].endswith(_DEMONYM_ENDINGS) and len(key) - cut <= 6:
-                return True
-        return False
+        return any(key[:cut] in self._stems and key[cut:] in _DEMONYM_ENDINGS for cut in range(4, len(key)))
 
     def gazetteer_places(self, doc: Doc, has_pos: bool) -> Iterator[Span]:
         i = 0
@@ -188,8 +147,12 @@ class EntityRules:
                 span = doc[i : i + n]
                 if (n > 1 and any(t.is_sent_start for t in span[1:])) or span[-1].is_punct:
                     continue
+                if n > 1 and token.lower_ in _ARTICLES:  # `The U.S.`: the name starts after the article
+                    continue
                 if self.places.lookup(span.text) is None:
                     continue
+                if n == 1 and token.lower_ in self.stop_words and not token.is_upper:
+                    break
                 if n == 1 and has_pos and _sentence_initial(token) and token.pos_ not in ("PROPN", "X"):
                     break  # `Reading is ...`: a common word that happens to be a city's name
                 yield Span(doc, i, i + n, label="LOC")
@@ -254,11 +217,26 @@ def long_form_start(doc: Doc, ents: tuple[Span, ...], paren: int) -> int | None:
     # A capitalised article opening the sentence is not part of the name (`La Organización ...`).
     while start < paren - 1 and doc[start].lower_ in _ARTICLES:
         start += 1
+    # Words before the part whose initials spell the acronym are not part of it (`Reuters and the
+    # United Nations (UN)` -> `United Nations`); an acronym of another language's name (`Forum
+    # mondial ... (GFMD)`) matches no part and keeps the whole.
+    acronym = doc[paren + 1].text
+    while start < paren - 1 and _spells(doc[start + 1 : paren], acronym):
+        start += 1
+    while start < paren - 1 and doc[start].lower_ in _CONNECTORS | _ARTICLES:
+        start += 1
     # Overlapping statistical entity: keep its start when it begins earlier.
     for ent in ents:
         if ent.start < start < ent.end:
             start = ent.start
     return start
+
+
+def _spells(words: Span, acronym: str) -> bool:
+    """The acronym's letters, in order, among the initials of the words (and of their hyphenated parts)."""
+    initials = "".join(part[:1] for token in words for part in token.text.split("-")).upper()
+    letters = iter(initials)
+    return all(c in letters for c in acronym.upper() if c.isalpha())
 
 
 def _long_form_label(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> str:
@@ -268,23 +246,6 @@ def _long_form_label(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> s
         if ent.start <= long.start < ent.end and ent.label_ in ("ORG", "MISC", "LOC"):
             return ent.label_
     return "ORG"
-
-
-def standalone_acronyms(doc: Doc, common: CommonWords | None) -> Iterator[Span]:
-    """Upper-case words such as `CCG` or `2M` (organisations in news), except common words written in
-    capitals (`ET`, `ACCIDENT`) and the words of upper-case lines (headings, mastheads)."""
-    for match in _STANDALONE.finditer(doc.text):
-        word = match.group()
-        if _ROMAN.match(word) or word.isdigit() or word in TITLES:
-            continue
-        if sum(c.isupper() for c in word) < 2 and not any(c.isdigit() for c in word):
-            continue
-        if common is not None and word.isalpha() and word in common:
-            continue
-        span = doc.char_span(match.start(), match.end())
-        if span is None or (len(span) == 1 and span[0].is_stop) or _shouting(doc.text, match.start()):
-            continue
-        yield Span(doc, span.start, span.end, label="ORG")
 
 
 def _sentence_initial(token: Token) -> bool:
@@ -298,14 +259,6 @@ def _sentence_initial(token: Token) -> bool:
             return False
         i -= 1
     return True
-
-
-def _shouting(text: str, at: int) -> bool:
-    """The line around `at` is mostly upper-case words (a heading, a masthead)."""
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    words = [w for w in _WORD.findall(text[start : end if end >= 0 else len(text)]) if not is_arabic(w)]
-    return len(words) >= 4 and sum(w.isupper() for w in words) * 2 >= len(words)
 
 
 def _country_stems(places: Gazetteer) -> frozenset[str]:

