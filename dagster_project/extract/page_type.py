@@ -96,7 +96,7 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | N
     # Running text anywhere on the page, read before boilerplate removal: an article the
     # main-content choice missed (or that sits in a page-wide form or side box) still counts.
     hidden = {n.mem_id for n in tree.body.css(_NEVER_PROSE)} if tree.body else set()
-    blocks = text_blocks(tree.body, hidden) if tree.body else []
+    blocks = text_blocks(tree.body, hidden)[0] if tree.body else []
     prose_words = sum(
         len(b.text.split()) for b in blocks if len(b.text) >= 100 and b.link_density < 0.2 and b.text not in ledes
     )
