@@ -7,7 +7,7 @@ from dataclasses import replace
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract import generic, language, profile_html, profile_text
-from dagster_project.extract.page_type import ARTICLE, OTHER, PageType, classify
+from dagster_project.extract.page_type import ARTICLE, OTHER, PageType, classify, decide, profile_type, read_signals
 from dagster_project.extract.profiles import Profile, load_profiles
 from dagster_project.extract.records import ExtractionError, PageContent
 
@@ -28,27 +28,35 @@ def extract(
     nothing. `page_type` is the one stored with the page, decided here when not given.
     """
     profiles = load_profiles() if profiles is None else profiles
-    if media_type not in (TEXT, HTML):
-        raise ExtractionError("unsupported_media_type", f"cannot extract from {media_type}")
-    if page_type is None:
-        page_type = classify(text, media_type, url, profiles)
-    typed = {"page_type": page_type.kind, "page_type_reason": page_type.reason}
-    if page_type.kind == OTHER:
-        if media_type == TEXT:
-            raise ExtractionError("unknown_text_layout", "no site profile recognises this plain-text rendering")
-        return PageContent(extractor="none", **typed)
     if media_type == TEXT:
+        page_type = page_type or classify(text, media_type, url, profiles)
         profile = next((p for p in profiles if profile_text.matches(p, text)), None)
-        if profile is None:
+        if page_type.kind == OTHER or profile is None:
             raise ExtractionError("unknown_text_layout", "no site profile recognises this plain-text rendering")
         content = profile_text.parse(profile, text)
     elif media_type == HTML:
+        # One parse: the page type is decided from the same tree and results as the extraction.
         tree = LexborHTMLParser(text)
         profile = next((p for p in profiles if profile_html.matches(p, tree)), None)
-        content = profile_html.parse(profile, tree, url) if profile else generic.parse(text, tree, url)
+        if profile is not None:
+            page_type = page_type or profile_type(profile, tree) or PageType(ARTICLE, f"site profile {profile.name}")
+        if page_type is not None and page_type.kind == OTHER:
+            return PageContent(extractor="none", page_type=page_type.kind, page_type_reason=page_type.reason)
+        if profile is not None:
+            content = profile_html.parse(profile, tree, url)
+        else:
+            signals = read_signals(tree, url) if page_type is None else None
+            content = generic.parse(text, tree, url)
+            if signals is not None:
+                paragraphs = content.article.paragraphs if content.article else ()
+                page_type = decide(signals, content.headlines, paragraphs)
+                if page_type.kind == OTHER:
+                    return PageContent(extractor="none", page_type=page_type.kind, page_type_reason=page_type.reason)
+    else:
+        raise ExtractionError("unsupported_media_type", f"cannot extract from {media_type}")
     if page_type.kind != ARTICLE:
         content = replace(content, article=None)
-    content = replace(content, **typed)
+    content = replace(content, page_type=page_type.kind, page_type_reason=page_type.reason)
     if content.article is not None and not content.article.paragraphs:
         raise ExtractionError("empty_article", "the article has a title but no body text")
     return _with_languages(content, profile.language if profile else None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from dagster_project.extract.generic.content import main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
 from dagster_project.extract.html_links import page_url
 from dagster_project.extract.profiles import Profile, load_profiles
+from dagster_project.extract.records import Headline
 
 ARTICLE, FRONT, OTHER = "article", "front", "other"
 PAGE_TYPES = (ARTICLE, FRONT, OTHER)
@@ -68,11 +70,20 @@ def classify(text: str, media_type: str, url: str | None, profiles: tuple[Profil
         return PageType(OTHER, f"not a web page ({media_type})")
     tree = LexborHTMLParser(text)
     for profile in profiles:
-        if profile_html.matches(profile, tree) and profile.html is not None:
-            if tree.css_first(profile.html.content) is not None:
-                return PageType(ARTICLE, f"site profile {profile.name}: article block found")
-            return PageType(FRONT, f"site profile {profile.name}: no article block")
+        if profile_html.matches(profile, tree):
+            kind = profile_type(profile, tree)
+            if kind is not None:
+                return kind
     return classify_html(tree, url, text)
+
+
+def profile_type(profile: Profile, tree: LexborHTMLParser) -> PageType | None:
+    """The type of a page that `profile` reads: an article when its article block is there."""
+    if profile.html is None:
+        return None
+    if tree.css_first(profile.html.content) is not None:
+        return PageType(ARTICLE, f"site profile {profile.name}: article block found")
+    return PageType(FRONT, f"site profile {profile.name}: no article block")
 
 
 def _classify_text(text: str, profiles: tuple[Profile, ...]) -> PageType:
@@ -82,30 +93,56 @@ def _classify_text(text: str, profiles: tuple[Profile, ...]) -> PageType:
     return PageType(OTHER, "plain text that no site profile reads")
 
 
-def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
-    """The page type of a parsed HTML page (`html`, its source, when at hand); mutates `tree`."""
+@dataclass(frozen=True, slots=True)
+class PageSignals:
+    """What the page says of itself before its boilerplate is removed."""
+
+    url: str | None
+    service: str | None  # why it is a legal, account, search or error page; None when it is not
+    ld_types: tuple[str, ...]
+    og_type: str
+    # Running text anywhere on the page: an article the main-content choice missed (or that sits
+    # in a page-wide form or side box) still counts.
+    prose_blocks: tuple[str, ...]
+
+
+def read_signals(tree: LexborHTMLParser, capture_url: str | None) -> PageSignals:
+    """The page's own evidence; read before the tree is cleaned (it does not change the tree)."""
     url = page_url(tree, capture_url)
-    service = _service_page(tree, url)
-    if service:
-        return PageType(OTHER, service)
-    ld_types = _json_ld_types(tree)
     og = tree.css_first('meta[property="og:type"]')
-    og_type = (og.attributes.get("content") or "").strip().lower() if og else ""
-    teasers = headline_links(tree, url, {url})
-    ledes = {h.lede for h in teasers if h.lede}
-    # Running text anywhere on the page, read before boilerplate removal: an article the
-    # main-content choice missed (or that sits in a page-wide form or side box) still counts.
     hidden = {n.mem_id for n in tree.body.css(_NEVER_PROSE)} if tree.body else set()
     blocks = text_blocks(tree.body, hidden)[0] if tree.body else []
-    prose_words = sum(
-        len(b.text.split()) for b in blocks if len(b.text) >= 100 and b.link_density < 0.2 and b.text not in ledes
+    return PageSignals(
+        url=url,
+        service=_service_page(tree, url),
+        ld_types=tuple(_json_ld_types(tree)),
+        og_type=(og.attributes.get("content") or "").strip().lower() if og else "",
+        prose_blocks=tuple(b.text for b in blocks if len(b.text) >= 100 and b.link_density < 0.2),
     )
+
+
+def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
+    """The page type of a parsed HTML page (`html`, its source, when at hand); mutates `tree`."""
+    signals = read_signals(tree, capture_url)
+    if signals.service:
+        return PageType(OTHER, signals.service)
+    teasers = headline_links(tree, signals.url, {signals.url})
     skipped = boilerplate(tree)
     paragraphs = main_paragraphs(tree.body, skipped) if tree.body else []
     if not paragraphs and html and _HIDDEN_HOLDERS.search(html):
         # What generic extraction reads when the page has nothing else (see `generic.parse`).
         revealed = reveal_hidden(html)
         paragraphs = main_paragraphs(revealed.body, boilerplate(revealed)) if revealed.body else []
+    return decide(signals, teasers, paragraphs)
+
+
+def decide(signals: PageSignals, teasers: Sequence[Headline], paragraphs: Sequence[str]) -> PageType:
+    """The page type from its signals, the teasers it lists and the article text its main content holds."""
+    if signals.service:
+        return PageType(OTHER, signals.service)
+    url, ld_types, og_type = signals.url, signals.ld_types, signals.og_type
+    ledes = {h.lede for h in teasers if h.lede}
+    prose_words = sum(len(text.split()) for text in signals.prose_blocks if text not in ledes)
     # A teaser's own lede taken for article text is still teaser text.
     article_words = sum(len(p.split()) for p in paragraphs if p not in ledes)
     # Teasers with a kicker or a lede are a listing's; bare title links also make up the side
