@@ -5,9 +5,10 @@ rebuilt from all mentions (with each text's keys resolved once, when it is first
 import dagster as dg
 import polars as pl
 
+from dagster_project.defs.registrar import done_batches
 from dagster_project.defs.reporting import check_specs, materialization, progress_logger
 from dagster_project.defs.resources import EntityModels, LakeResource
-from dagster_project.defs.stored import stored_materialization
+from dagster_project.defs.stored import stored_checks
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE
 from dagster_project.nlp.catalog import resolver_version
@@ -30,6 +31,7 @@ def _spec(table, kinds):
         group_name="nlp",
         kinds=kinds,
         automation_condition=dg.AutomationCondition.eager(),
+        skippable=True,
     )
 
 
@@ -43,17 +45,18 @@ def _spec(table, kinds):
 )
 def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, models: EntityModels):
     """Recognise entities in article titles and bodies and in headlines not processed before, then
-    cluster every mention into the catalogue. Nothing is redone when neither the articles, the
-    headlines, the pipelines nor this code changed since the tables were written."""
+    cluster every mention into the catalogue. Skipped (nothing written, no materialisation) when
+    neither the articles, the done batches' headlines, the pipelines nor this code changed since the
+    tables were written."""
     recognizer = models.recognizer()
-    digest = inputs_digest(lake.warehouse, recognizer)
+    done = done_batches(context.instance)
+    digest = inputs_digest(lake.warehouse, recognizer, done)
     if is_up_to_date(lake.warehouse, digest):
         context.log.info("articles, headlines and pipelines unchanged since the entity tables were written")
         for table in (ENTITIES, ENTITY_COVERAGE, ENTITY_CATALOG):
-            path = store.partition_dir(lake.warehouse, table) / store.PART_FILE
-            yield stored_materialization(table, path, unchanged=True)
+            yield from stored_checks(table, store.partition_dir(lake.warehouse, table) / store.PART_FILE)
         return
-    texts = pl.concat([article_texts(lake.scan(ARTICLES)), stored_headline_texts(lake.warehouse)])
+    texts = pl.concat([article_texts(lake.scan(ARTICLES)), stored_headline_texts(lake.warehouse, done)])
     result = recognise_texts(
         texts,
         recognizer,

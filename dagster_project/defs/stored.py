@@ -18,13 +18,21 @@ from dagster_project.lake.schemas import Table
 def stored_materialization(
     table: Table, path: Path, *, non_empty: bool = False, hide: tuple[str, ...] = (), **extra
 ) -> dg.MaterializeResult:
+    preview = pl.scan_parquet(path).head(PREVIEW_ROWS).drop(*hide).collect()
+    checks = stored_checks(table, path, non_empty=non_empty)
+    rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+    meta = {**table_metadata(table, preview, path), "dagster/row_count": dg.MetadataValue.int(rows), **extra}
+    return dg.MaterializeResult(asset_key=table.name, metadata=meta, check_results=checks)
+
+
+def stored_checks(table: Table, path: Path, *, non_empty: bool = False) -> list[dg.AssetCheckResult]:
+    """The table's checks, on the file as stored: also what an asset that skips (its table unchanged)
+    reports, so that its blocking checks always have a result."""
     stored = pl.scan_parquet(path)
-    preview = stored.head(PREVIEW_ROWS).drop(*hide).collect()
     # One 8-byte hash per row, read piece by piece, then counted: a batch of a few hundred thousand
     # captures has millions of headline rows, whose key columns read whole would take a gigabyte.
     hashes = stored.select(pl.struct(*table.key).hash(seed=0)).collect(engine="streaming").to_series()
     rows, keys = hashes.len(), hashes.n_unique()
-    meta = {**table_metadata(table, preview, path), "dagster/row_count": dg.MetadataValue.int(rows), **extra}
     schema_ok = dict(pl.read_parquet_schema(path)) == dict(table.schema)
     checks = [
         dg.AssetCheckResult(
@@ -50,4 +58,4 @@ def stored_materialization(
                 metadata={"rows": rows},
             )
         )
-    return dg.MaterializeResult(asset_key=table.name, metadata=meta, check_results=checks)
+    return checks

@@ -5,7 +5,7 @@ and the cross-batch `articles` table, kept up to date by folding in new batches 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,17 +185,28 @@ class ArticlesUpdate:
         return {COVERS_KEY: json.dumps(self.covers, sort_keys=True)}
 
 
-def update_articles(warehouse: Path) -> ArticlesUpdate:
+def _current(warehouse: Path, batches: Collection[str] | None) -> dict[str, str | None]:
+    keys = store.partitions(warehouse, ARTICLE_SIGHTINGS)
+    if batches is not None:
+        keys = [k for k in keys if k in set(batches)]
+    return {key: store.fingerprint(warehouse, ARTICLE_SIGHTINGS, {"batch": key}) for key in keys}
+
+
+def articles_up_to_date(warehouse: Path, batches: Collection[str] | None = None) -> bool:
+    """True when the stored articles table was built from exactly these sightings partitions, as
+    they are now (`update_articles` would change nothing); nothing but file metadata is read."""
+    return store.has_partition(warehouse, ARTICLES) and covered_partitions(warehouse) == _current(warehouse, batches)
+
+
+def update_articles(warehouse: Path, batches: Collection[str] | None = None) -> ArticlesUpdate:
     """The articles table after the sightings partitions written since it was last built.
 
     Reads only the new partitions when the table covers all older ones unchanged. A partition
     rewritten since, removed, or older than the newest covered one means a rebuild from every
-    sightings partition (Parquet, never the raw pages).
+    sightings partition (Parquet, never the raw pages). `batches`: the batches to read (the done
+    ones; see defs/registrar.py), else every stored partition.
     """
-    current = {
-        key: store.fingerprint(warehouse, ARTICLE_SIGHTINGS, {"batch": key})
-        for key in store.partitions(warehouse, ARTICLE_SIGHTINGS)
-    }
+    current = _current(warehouse, batches)
     covered = covered_partitions(warehouse)
     new = sorted(set(current) - set(covered or {}))
     incremental = (
@@ -214,8 +225,9 @@ def update_articles(warehouse: Path) -> ArticlesUpdate:
             ]
         )
         return ArticlesUpdate(fold_articles(previous, sightings.lazy()), dict(current), read=new)
+    sightings = store.scan(warehouse, ARTICLE_SIGHTINGS).filter(pl.col("batch").is_in(sorted(current)))
     return ArticlesUpdate(
-        consolidate_articles(store.scan(warehouse, ARTICLE_SIGHTINGS)),
+        consolidate_articles(sightings),
         dict(current),
         read=sorted(current),
         rebuilt=True,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,10 +120,15 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 DISTINCT_DIR = "_headline_texts"
 
 
-def stored_headline_texts(warehouse: Path) -> pl.DataFrame:
-    """`headline_texts` of the whole `headlines` table, regrouped from each partition's distinct
-    texts (made once per version of a partition, then read back)."""
-    parts = [_partition_distinct(warehouse, key) for key in store.partitions(warehouse, HEADLINES)]
+def _headline_partitions(warehouse: Path, batches: Collection[str] | None) -> list[str]:
+    keys = store.partitions(warehouse, HEADLINES)
+    return keys if batches is None else [k for k in keys if k in set(batches)]
+
+
+def stored_headline_texts(warehouse: Path, batches: Collection[str] | None = None) -> pl.DataFrame:
+    """`headline_texts` of the whole `headlines` table (of `batches` only, if given), regrouped from
+    each partition's distinct texts (made once per version of a partition, then read back)."""
+    parts = [_partition_distinct(warehouse, key) for key in _headline_partitions(warehouse, batches)]
     if not parts:
         return headline_texts(empty(HEADLINES))
     return _as_texts(_distinct(pl.concat(parts)).collect())
@@ -201,12 +207,12 @@ def _resolve(kept: pl.DataFrame, recognised: pl.DataFrame, coverage: pl.DataFram
     return mentions, coverage
 
 
-def inputs_digest(warehouse: Path, recognizer: EntityRecognizer) -> str:
-    """Changes whenever the entity tables could: `articles` or a `headlines` partition rewritten or
-    added, another pipeline version, or other code in this package (rules, catalogue)."""
+def inputs_digest(warehouse: Path, recognizer: EntityRecognizer, batches: Collection[str] | None = None) -> str:
+    """Changes whenever the entity tables could: `articles` or a `headlines` partition (of `batches`,
+    if given) rewritten or added, another pipeline version, or other code in this package."""
     tables = [store.fingerprint(warehouse, ARTICLES)] + [
         f"{key}:{store.fingerprint(warehouse, HEADLINES, {'batch': key})}"
-        for key in store.partitions(warehouse, HEADLINES)
+        for key in _headline_partitions(warehouse, batches)
     ]
     models = [recognizer.model_for(language) for language in sorted({*PIPELINES, *RULE_LANGUAGES})]
     code = [hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(Path(__file__).parent.glob("*.py"))]
