@@ -119,8 +119,8 @@ def consolidate_articles(sightings: pl.LazyFrame) -> pl.DataFrame:
     """One row per article from sightings (with their `batch` column, or all as one batch).
 
     Fields come from the earliest sighting (by capture time, then snapshot id): a row does not
-    change when later batches see the article again. `url` and `source_url` come from the first
-    sighting that has them, batch by batch. Built as per-batch aggregates folded together, the
+    change when later batches see the article again. `url` and `source_url` come from the earliest
+    capture that has them, whatever batch it came in. Built as per-batch aggregates folded together, the
     same operation `fold_articles` applies to new batches, so both give identical tables.
     """
     if "batch" not in sightings.collect_schema().names():
@@ -134,12 +134,25 @@ def fold_articles(previous: pl.DataFrame, new_sightings: pl.LazyFrame) -> pl.Dat
     return _combine(pl.concat([earlier, _per_batch(new_sightings)], how="diagonal_relaxed"))
 
 
+def _with_url_times(aggregates: pl.LazyFrame) -> pl.LazyFrame:
+    """When each row's URLs were captured: an articles table folded in as one row has only its
+    first capture to go by."""
+    names = aggregates.collect_schema().names()
+    return aggregates.with_columns(
+        (pl.coalesce(c, "first_seen") if c in names else pl.col("first_seen")).alias(c)
+        for c in ("url_seen", "source_url_seen")
+    )
+
+
 def _per_batch(sightings: pl.LazyFrame) -> pl.LazyFrame:
     ordered = sightings.sort("captured_at", "snapshot_id", nulls_last=True)
     return ordered.group_by("batch", "article_id").agg(
         pl.all().exclude("captured_at", "url", "source_url").first(),
         pl.col("url").drop_nulls().first(),
         pl.col("source_url").drop_nulls().first(),
+        # When the URLs above were captured, so that batches fold by capture time, not batch order.
+        pl.col("captured_at").filter(pl.col("url").is_not_null()).first().alias("url_seen"),
+        pl.col("captured_at").filter(pl.col("source_url").is_not_null()).first().alias("source_url_seen"),
         pl.col("captured_at").min().alias("first_seen"),
         pl.col("captured_at").max().alias("last_seen"),
         pl.col("snapshot_id").n_unique().cast(pl.Int32).alias("n_snapshots"),
@@ -147,23 +160,21 @@ def _per_batch(sightings: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _combine(aggregates: pl.LazyFrame) -> pl.DataFrame:
-    """Fold per-batch article aggregates: earliest row wins, URLs in batch order, counts add up."""
-    seen = ("url", "source_url", "first_seen", "last_seen", "n_snapshots", "batch")
+    """Fold per-batch article aggregates: earliest row wins, URLs from the earliest capture that has
+    them, counts add up."""
+    seen = ("url", "source_url", "url_seen", "source_url_seen", "first_seen", "last_seen", "n_snapshots", "batch")
+    aggregates = _with_url_times(aggregates)
     earliest = (
         aggregates.sort("first_seen", "snapshot_id", nulls_last=True)
         .group_by("article_id")
         .agg(pl.all().exclude(*seen).first())
     )
-    spans = (
-        aggregates.sort("batch")
-        .group_by("article_id")
-        .agg(
-            pl.col("url").drop_nulls().first(),
-            pl.col("source_url").drop_nulls().first(),
-            pl.col("first_seen").min(),
-            pl.col("last_seen").max(),
-            pl.col("n_snapshots").sum().cast(pl.Int32),
-        )
+    spans = aggregates.group_by("article_id").agg(
+        pl.col("url").sort_by("url_seen", "batch", nulls_last=True).drop_nulls().first(),
+        pl.col("source_url").sort_by("source_url_seen", "batch", nulls_last=True).drop_nulls().first(),
+        pl.col("first_seen").min(),
+        pl.col("last_seen").max(),
+        pl.col("n_snapshots").sum().cast(pl.Int32),
     )
     frame = earliest.join(spans, on="article_id").sort("first_seen", "article_id", nulls_last=True)
     return conform(ARTICLES, frame.collect())

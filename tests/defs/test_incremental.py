@@ -200,8 +200,9 @@ def test_folding_batch_by_batch_equals_consolidating_all_at_once():
         folded = fold_articles(folded, frames[key].lazy())
     assert folded.equals(everything)
     rows = {r["article_id"]: r for r in everything.to_dicts()}
-    # Fields from the earliest sighting, whichever batch it came in; URLs from the first batch having one.
+    # Fields from the earliest sighting, whichever batch it came in; URLs from the earliest capture
+    # having one, not from the first batch (batch 1 saw "u-late" at 12:00, batch 2 "u-early" at 8:00).
     assert (rows["a"]["snapshot_id"], rows["a"]["title"], rows["a"]["n_snapshots"]) == ("s4", "first", 3)
-    assert rows["a"]["url"] == "u-late"
+    assert rows["a"]["url"] == "u-early"
     assert (rows["b"]["snapshot_id"], rows["b"]["first_seen"].hour, rows["b"]["url"]) == ("s6", 7, "u-b")
     assert (rows["c"]["snapshot_id"], rows["c"]["n_snapshots"], rows["c"]["url"]) == ("s5", 2, "u-c")
