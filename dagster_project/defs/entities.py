@@ -41,7 +41,14 @@ def _spec(table, kinds):
         _spec(ENTITY_COVERAGE, {"parquet"}),
         _spec(ENTITY_CATALOG, {"parquet"}),
     ],
-    check_specs=[*check_specs(ENTITIES), *check_specs(ENTITY_COVERAGE), *check_specs(ENTITY_CATALOG)],
+    check_specs=[
+        *check_specs(ENTITIES),
+        dg.AssetCheckSpec(
+            "in_catalog", asset=ENTITIES.name, blocking=True, description="every entity_id is an entity_catalog row"
+        ),
+        *check_specs(ENTITY_COVERAGE),
+        *check_specs(ENTITY_CATALOG),
+    ],
 )
 def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, models: EntityModels):
     """Recognise entities in article titles and bodies and in headlines not processed before, then
@@ -55,6 +62,7 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
         context.log.info("articles, headlines and pipelines unchanged since the entity tables were written")
         for table in (ENTITIES, ENTITY_COVERAGE, ENTITY_CATALOG):
             yield from stored_checks(table, store.partition_dir(lake.warehouse, table) / store.PART_FILE)
+        yield in_catalog(lake.scan(ENTITIES), lake.scan(ENTITY_CATALOG))
         return
     texts = pl.concat([article_texts(lake.scan(ARTICLES)), stored_headline_texts(lake.warehouse, done)])
     result = recognise_texts(
@@ -78,6 +86,22 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
         result.coverage,
         metadata={INPUTS_KEY: digest, RESOLVER_KEY: resolver_version()},
     )
-    yield materialization(ENTITIES, result.entities, entities_path, processed=result.n_processed)
+    entities = materialization(ENTITIES, result.entities, entities_path, processed=result.n_processed)
+    check = in_catalog(result.entities.lazy(), result.catalog.lazy())
+    yield dg.MaterializeResult(
+        asset_key=ENTITIES.name, metadata=entities.metadata, check_results=[*entities.check_results, check]
+    )
     yield materialization(ENTITY_COVERAGE, result.coverage, coverage_path, processed=result.n_processed)
     yield materialization(ENTITY_CATALOG, result.catalog, catalog_path)
+
+
+def in_catalog(entities: pl.LazyFrame, catalog: pl.LazyFrame) -> dg.AssetCheckResult:
+    """Every mention's entity_id names a catalogue row."""
+    ids = entities.select("entity_id").unique()
+    missing = ids.join(catalog.select("entity_id"), on="entity_id", how="anti").collect()
+    return dg.AssetCheckResult(
+        asset_key=ENTITIES.name,
+        check_name="in_catalog",
+        passed=missing.is_empty(),
+        metadata={"unresolved_ids": missing.height, "examples": str(missing.head(5)["entity_id"].to_list())},
+    )

@@ -5,7 +5,14 @@ import polars as pl
 
 from dagster_project.defs.partitions import batches
 from dagster_project.defs.registrar import done_batches
-from dagster_project.defs.reporting import check_specs, materialization, progress_logger, quarantine_metadata
+from dagster_project.defs.reporting import (
+    check_specs,
+    materialization,
+    progress_logger,
+    quarantine_metadata,
+    quarantine_rate_result,
+    quarantine_rate_spec,
+)
 from dagster_project.defs.resources import LakeResource, Workers
 from dagster_project.defs.stored import stored_checks, stored_materialization
 from dagster_project.extract.stage import CHUNK_PAGES, articles_up_to_date, iter_extract, update_articles
@@ -25,7 +32,11 @@ from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES,
         dg.AssetSpec("headlines", deps=["pages"], description=HEADLINES.doc, group_name="extract", kinds={"parquet"}),
     ],
     partitions_def=batches,
-    check_specs=[*check_specs(ARTICLE_SIGHTINGS), *check_specs(HEADLINES)],
+    check_specs=[
+        *check_specs(ARTICLE_SIGHTINGS),
+        quarantine_rate_spec(ARTICLE_SIGHTINGS, "extract"),
+        *check_specs(HEADLINES),
+    ],
 )
 def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers: Workers):
     """Parse every page of the batch with its site profile, or generically, a chunk at a time."""
@@ -61,6 +72,7 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers
         ARTICLE_SIGHTINGS,
         sightings_path,
         hide=("body",),
+        more_checks=(quarantine_rate_result(ARTICLE_SIGHTINGS, quarantine_rows, n_pages),),
         extractors=dg.MetadataValue.json({e: n for e, n in counts.iter_rows()}),
         **quarantine_metadata(quarantine_rows),
     )
