@@ -13,6 +13,7 @@ import polars as pl
 
 from dagster_project.extract.dispatch import extract
 from dagster_project.extract.records import ExtractionError
+from dagster_project.extract.warm import start_worker
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, QUARANTINE, conform, empty
 from dagster_project.parallel import ordered_map
@@ -54,7 +55,7 @@ def iter_extract(
     (the whole batch), so a ticker headline is identified at most once per process.
     """
     done = 0
-    for result in ordered_map(_extract_chunk, page_chunks, workers):
+    for result in ordered_map(_extract_chunk, page_chunks, workers, initializer=start_worker):
         done += result.n_pages
         if progress and total:
             progress(done, total)

@@ -1,8 +1,5 @@
-"""Imported once by the process pool's fork server: every worker forked from it starts with the
-parsers imported and the language models loaded, shared with the server rather than copied (the
-server loads them while the orchestrator opens its storage, instead of each worker on its first
-page). The runner stops the server once extraction is done, so the models do not stay in memory
-through the entity stage (`parallel.stop_server`).
+"""The start of an extraction worker (`parallel.ordered_map`'s initializer): the language models
+are loaded once per worker, before its first page.
 
 Lingua's parallel calls use a thread pool of their own; each worker keeps to one thread (the
 pool's processes are the parallelism; more threads per process would only compete for the cores).
@@ -10,8 +7,9 @@ pool's processes are the parallelism; more threads per process would only compet
 
 import os
 
-os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
-from dagster_project.extract import language, stage  # noqa: F401
+def start_worker() -> None:
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")  # read when lingua first starts its threads
+    from dagster_project.extract import language
 
-language.warm()
+    language.warm()
