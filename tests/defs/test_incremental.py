@@ -139,9 +139,7 @@ def warehouse_files(warehouse) -> dict[str, int]:
 
 
 def materialisation_count(instance: dg.DagsterInstance) -> int:
-    return sum(
-        len(instance.fetch_materializations(dg.AssetKey(name), limit=1000).records) for name in TABLES
-    )
+    return sum(len(instance.fetch_materializations(dg.AssetKey(name), limit=1000).records) for name in TABLES)
 
 
 def test_a_rematerialised_batch_rebuilds_articles_from_sightings(tmp_path):
