@@ -294,6 +294,8 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
         )
 
     n_records = 0
+    n_yielded = 0
+    kinds: dict[str, int] = {}  # record types and content types of the records that held no page
     records = iter(ArchiveIterator(fh, arc2warc=True, check_digests=True))
     while True:
         # Only warcio's own work is guarded: an error of this module's code is a bug, not damage.
@@ -312,7 +314,10 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
             yield damaged(f"record {n_records} lacks one of the headers {', '.join(_MANDATORY)}", n_records)
             return
         if not taken.page:
+            kind = f"{taken.rec_type} {taken.content_type.split(';')[0].strip() or '(no type)'}"
+            kinds[kind] = kinds.get(kind, 0) + 1
             continue
+        n_yielded += 1
         where = {"url": taken.url, "warc_record_id": taken.record_id}
         if taken.missing:
             yield damaged(f"record {n_records} is cut short ({taken.missing} bytes missing)", n_records, **where)
@@ -340,6 +345,15 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
         yield damaged(f"no WARC record found in {size} bytes", n_records)
     elif fh.tell() < size:
         yield damaged(f"reading stopped at byte {fh.tell()} of {size}, after {n_records} records", n_records)
+    elif n_yielded == 0:  # read whole, yet nothing to show for it: say so, so the file is accounted for
+        found = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        yield SnapshotFailure(
+            path=rel_path,
+            format=fmt,
+            reason="no_pages",
+            detail=f"{n_records} records, none an HTML page with a 2xx status: {found}"[:500],
+            snapshot_id=snapshot_id_of(sha256_hex(f"warc:{rel_path}:no_pages".encode())),
+        )
 
 
 def _charset_of(content_type: str) -> str | None:

@@ -672,3 +672,11 @@ def test_damage_warcio_raises_on_is_logged_with_what_was_skipped(tmp_path, caplo
     (failure,) = [r for r in records if isinstance(r, SnapshotFailure)]
     assert failure.reason == "corrupt_warc" and failure.detail.startswith("after ")  # warcio raised
     assert [m for m in caplog.messages if "bad.warc.gz" in m and "skipped" in m and failure.detail in m]
+
+
+def test_a_warc_file_read_to_its_end_without_any_page_is_accounted_for(tmp_path):
+    """Lines warcio reads as (ARC) records of no HTML page: one row says so, rather than none."""
+    (tmp_path / "lines.warc").write_bytes(b"this is not a WARC record\r\n" * 10)
+    (failure,) = read_all(tmp_path, "lines.warc")
+    assert failure.reason == "no_pages"
+    assert failure.detail.startswith("5 records, none an HTML page with a 2xx status")
