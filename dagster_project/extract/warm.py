@@ -5,6 +5,7 @@ Lingua's parallel calls use a thread pool of their own; each worker keeps to one
 pool's processes are the parallelism; more threads per process would only compete for the cores).
 """
 
+import gc
 import os
 
 
@@ -13,3 +14,6 @@ def start_worker() -> None:
     from dagster_project.extract import language
 
     language.warm()
+    # What is loaded now lives as long as the worker: out of the garbage collector's way (documented
+    # use of gc.freeze, in the worker's own main thread), so collections walk only each chunk's objects.
+    gc.freeze()

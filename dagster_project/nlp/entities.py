@@ -4,6 +4,7 @@ rule layer, or the rule layer alone where no pipeline installs cleanly with our 
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -165,6 +166,10 @@ def _start_worker(
     global _WORKER
     recognizer = EntityRecognizer(pipelines, rule_languages, batch_size=batch_size, n_process=1)
     _WORKER = (recognizer.pipeline(language), batch_size)
+    # The loaded pipeline is millions of objects that live as long as this process: out of the garbage
+    # collector's way (documented use of gc.freeze, in the worker's own main thread), each collection
+    # would walk them all again while the texts are recognised.
+    gc.freeze()
 
 
 def _work(texts: list[str]) -> list[list[Mention]]:
