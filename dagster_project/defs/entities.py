@@ -56,7 +56,7 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
     neither the articles, the done batches' headlines, the pipelines nor this code changed since the
     tables were written."""
     recognizer = models.recognizer()
-    done = done_batches(context.instance)
+    done = done_batches(context.instance, lake.warehouse)
     digest = inputs_digest(lake.warehouse, recognizer, done)
     if is_up_to_date(lake.warehouse, digest):
         context.log.info("articles, headlines and pipelines unchanged since the entity tables were written")

@@ -96,7 +96,7 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers
 def articles(context: dg.AssetExecutionContext, lake: LakeResource):
     """Deduplicate sightings across the done batches: one row per article, folding in new batches
     only. Skipped (nothing written, no materialisation) when no batch was done since."""
-    done = done_batches(context.instance)
+    done = done_batches(context.instance, lake.warehouse)
     if articles_up_to_date(lake.warehouse, done):
         context.log.info(f"articles: built from the {len(done)} done batches already; nothing written")
         yield from stored_checks(

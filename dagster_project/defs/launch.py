@@ -151,7 +151,7 @@ def run_pipeline(
             log(f"processing batch {key}" + (" again (its last run failed)" if key in requests.failed else ""))
             result = execute(settings, execution, instance, "process_batch", partition_key=key, tags=run_tags(request))
             (outcome.batches_run if result.success else outcome.failed).append(key)
-        for key, ok in _wait_for(instance, requests.running, log).items():
+        for key, ok in _wait_for(instance, settings, requests.running, log).items():
             (outcome.batches_run if ok else outcome.failed).append(key)
         if outcome.failed:
             log(f"batches failed: {', '.join(sorted(outcome.failed))}; the catalogue was not rebuilt")
@@ -176,7 +176,7 @@ def stale_catalog_assets(instance: dg.DagsterInstance, settings: Settings) -> li
     from dagster_project.nlp.entities import EntityRecognizer
     from dagster_project.nlp.stage import inputs_digest, is_up_to_date
 
-    done = done_batches(instance)
+    done = done_batches(instance, settings.warehouse_dir)
     if not articles_up_to_date(settings.warehouse_dir, done):
         return list(CATALOG_ASSETS)
     entity_assets = [a for a in CATALOG_ASSETS if a != "articles"]
@@ -184,7 +184,9 @@ def stale_catalog_assets(instance: dg.DagsterInstance, settings: Settings) -> li
     return [] if is_up_to_date(settings.warehouse_dir, digest) else entity_assets
 
 
-def _wait_for(instance: dg.DagsterInstance, keys: list[str], log: Callable[[str], None]) -> dict[str, bool]:
+def _wait_for(
+    instance: dg.DagsterInstance, settings: Settings, keys: list[str], log: Callable[[str], None]
+) -> dict[str, bool]:
     """Wait for the runs of `keys` the sensor's daemon launched; whether each succeeded."""
     import dagster as dg
 
@@ -193,7 +195,7 @@ def _wait_for(instance: dg.DagsterInstance, keys: list[str], log: Callable[[str]
     if keys:
         log(f"waiting for the runs of batches {', '.join(keys)}, launched by the sensor")
     while True:
-        latest = latest_batch_runs(instance)
+        latest = latest_batch_runs(instance, settings.warehouse_dir)
         if not any(latest[k].status in IN_PROGRESS for k in keys):
             return {k: latest[k].status == dg.DagsterRunStatus.SUCCESS for k in keys}
         time.sleep(POLL_SECONDS)

@@ -8,6 +8,7 @@ Run state lives in the Dagster instance: a batch is *done* when the run that las
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,17 +42,26 @@ class BatchRequests:
     failed: list[str] = field(default_factory=list)  # batches whose latest run failed or was cancelled
     running: list[str] = field(default_factory=list)  # batches with a run queued or in progress
 
+    warehouse: Path = Path()
+
     def run_requests(self, *, retry_failed: bool = False) -> list[dg.RunRequest]:
         """One request per batch to run: those never run, and the failed ones when `retry_failed`
         (the command line retries them; the sensor leaves them for a person to look at)."""
         keys = sorted(self.never_run + (self.failed if retry_failed else []))
-        return [batch_run_request(key) for key in keys]
+        return [batch_run_request(key, self.warehouse) for key in keys]
 
 
-def batch_run_request(key: str) -> dg.RunRequest:
-    # The run key is the batch's: Dagster's sensor daemon launches no second run for a key that a
-    # run tagged with this sensor's name already has, including the command line's runs.
-    return dg.RunRequest(partition_key=key, run_key=f"batch-{key}")
+# Every run of a batch says which warehouse it wrote: one Dagster instance (one DAGSTER_HOME) may
+# serve several warehouses, whose batches are all numbered from 00001.
+WAREHOUSE_TAG = "news_lake/warehouse"
+
+
+def batch_run_request(key: str, warehouse: Path) -> dg.RunRequest:
+    # The run key is the batch's (and its warehouse's): Dagster's sensor daemon launches no second
+    # run for a key that a run tagged with this sensor's name already has, the command line's included.
+    where = str(Path(warehouse).resolve())
+    digest = hashlib.sha256(where.encode()).hexdigest()[:12]
+    return dg.RunRequest(partition_key=key, run_key=f"batch-{key}@{digest}", tags={WAREHOUSE_TAG: where})
 
 
 # Marks the runs `python -m dagster_project run` executes itself, in its own process.
@@ -78,10 +88,15 @@ def batch_requests(
     new, found = register_new_files(raw, warehouse, found)
     keys = list_batches(warehouse)
     known = instance.get_existing_dynamic_partitions(batches.name, keys)
-    latest = latest_batch_runs(instance)
-    requests = BatchRequests(new=new, found=found, add_partitions=[k for k in keys if k not in known])
+    latest = latest_batch_runs(instance, warehouse)
+    done = set(done_batches(instance, warehouse))
+    requests = BatchRequests(
+        new=new, found=found, add_partitions=[k for k in keys if k not in known], warehouse=Path(warehouse)
+    )
     for key in keys:
         run = latest.get(key)
+        if key in done and (run is None or run.status == dg.DagsterRunStatus.SUCCESS):
+            continue  # e.g. made done by a run launched in the UI, which carries no warehouse tag
         if run is None:
             requests.never_run.append(key)
         elif run.status in IN_PROGRESS and run.tags.get(LAUNCHER_TAG) != COMMAND_LINE:
@@ -93,19 +108,22 @@ def batch_requests(
     return requests
 
 
-def latest_batch_runs(instance: dg.DagsterInstance) -> dict[str, dg.DagsterRun]:
-    """The newest `process_batch` run of each batch."""
+def latest_batch_runs(instance: dg.DagsterInstance, warehouse: Path) -> dict[str, dg.DagsterRun]:
+    """The newest `process_batch` run of each batch of this warehouse."""
     latest: dict[str, dg.DagsterRun] = {}
-    for record in instance.get_run_records(dg.RunsFilter(job_name=BATCH_JOB)):  # newest first
+    where = {WAREHOUSE_TAG: str(Path(warehouse).resolve())}
+    for record in instance.get_run_records(dg.RunsFilter(job_name=BATCH_JOB, tags=where)):  # newest first
         key = record.dagster_run.tags.get("dagster/partition")
         if key is not None and key not in latest:
             latest[key] = record.dagster_run
     return latest
 
 
-def done_batches(instance: dg.DagsterInstance) -> list[str]:
-    """Batches whose `headlines` were last materialised by a run that succeeded: every step and
-    blocking check of that run passed. A batch whose check failed stays out until a run fixes it."""
+def done_batches(instance: dg.DagsterInstance, warehouse: Path) -> list[str]:
+    """Batches whose `headlines` in this warehouse were last materialised by a run that succeeded:
+    every step and blocking check of that run passed. A batch whose check failed stays out until a
+    run fixes it. (The materialisation's `path` says which warehouse it wrote.)"""
+    folder = Path(warehouse).resolve()
     latest: dict[str, str] = {}
     cursor = None
     while True:
@@ -113,7 +131,7 @@ def done_batches(instance: dg.DagsterInstance) -> list[str]:
             dg.AssetRecordsFilter(asset_key=DONE_MARKER), limit=1000, cursor=cursor
         )
         for record in result.records:  # newest first
-            if record.partition_key is not None:
+            if record.partition_key is not None and _wrote_in(record, folder):
                 latest.setdefault(record.partition_key, record.run_id)
         if not result.has_more:
             break
@@ -126,3 +144,9 @@ def done_batches(instance: dg.DagsterInstance) -> list[str]:
         if record.dagster_run.status == dg.DagsterRunStatus.SUCCESS
     }
     return sorted(key for key, run_id in latest.items() if run_id in succeeded)
+
+
+def _wrote_in(record: dg.EventLogRecord, folder: Path) -> bool:
+    materialization = record.asset_materialization
+    path = materialization.metadata.get("path") if materialization is not None else None
+    return path is not None and Path(str(path.value)).resolve().is_relative_to(folder)

@@ -42,7 +42,7 @@ def test_a_failed_blocking_check_keeps_its_batch_failed_until_it_is_fixed_and_ru
     # The partition's files were written (the check looks at them), but the batch is not done.
     assert store.has_partition(settings.warehouse_dir, stage.HEADLINES, {"batch": "00001"})
     with open_instance(settings) as instance:
-        assert registrar.done_batches(instance) == []
+        assert registrar.done_batches(instance, settings.warehouse_dir) == []
 
     # Nothing fixed: the next run tries the batch again, fails again, and builds no catalogue.
     second = run(settings)
@@ -53,7 +53,7 @@ def test_a_failed_blocking_check_keeps_its_batch_failed_until_it_is_fixed_and_ru
     third = run(settings)
     assert third.success and third.batches_run == ["00001"]
     with open_instance(settings) as instance:
-        assert registrar.done_batches(instance) == ["00001"]
+        assert registrar.done_batches(instance, settings.warehouse_dir) == ["00001"]
     assert store.read_partition(settings.warehouse_dir, ARTICLES).height == 1
 
 
@@ -106,3 +106,16 @@ def test_a_sensor_tick_and_run_started_together_give_each_file_one_batch_and_eac
     with open_instance(settings) as instance:
         later = raw_files_sensor(dg.build_sensor_context(instance=instance, resources={"lake": lake}))
     assert isinstance(later, dg.SkipReason)
+
+
+def test_two_warehouses_sharing_one_dagster_instance_keep_their_own_batch_state(tmp_path, monkeypatch):
+    """Both number their batches from 00001: the second is still processed, and its catalogue built."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "one_home"))
+    first = Settings(raw_dir=copy_files(tmp_path / "raw1", SEED), warehouse_dir=tmp_path / "w1")
+    second = Settings(raw_dir=copy_files(tmp_path / "raw2", RECONSTRUCTION), warehouse_dir=tmp_path / "w2")
+    assert run(first).batches_run == ["00001"]
+    assert run(second).batches_run == ["00001"]
+    assert store.read_partition(second.warehouse_dir, ARTICLES).height == 1
+    with open_instance(second) as instance:
+        assert registrar.done_batches(instance, first.warehouse_dir) == ["00001"]
+        assert registrar.done_batches(instance, second.warehouse_dir) == ["00001"]
