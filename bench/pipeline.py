@@ -30,7 +30,7 @@ process, then in two processes side by side (virtual cores that share a physical
 host, give less than 2x; the pipeline cannot scale better than that).
 
 Peak memory: the sum over the child's process tree of each process's proportional resident set
-(PSS: pages shared by the forked pool workers are split among them, so the sum is the tree's real
+(PSS: pages shared between processes are split among them, so the sum is the tree's real
 footprint), sampled every 0.2 s, and the largest single process. The machine's load is printed with each
 figure: on a shared machine the figures move with it.
 """

@@ -1,7 +1,11 @@
 """Work spread over local processes, results in input order, with a bounded amount in flight.
 
-The stages hand out chunks of files or pages; at most `2 * workers` chunks are pending at a time,
-so memory stays bounded by the chunk size, not by the size of the batch.
+The worker model, the same for every stage: a `ProcessPoolExecutor` of fresh interpreters
+("spawn": nothing is inherited from the run's process, whatever threads the orchestrator runs), each
+set up once by an `initializer` (the extraction workers load the language models, the entity
+workers their spaCy pipeline), then handed chunks of files, pages or texts. At most `2 * workers`
+chunks are pending at a time, so memory stays bounded by the chunk size, not by the size of the
+batch. The pool, and what its workers loaded, ends with the stage. One worker means this process.
 """
 
 from __future__ import annotations
@@ -17,11 +21,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 WORKERS_ENV = "NEWS_WORKERS"
-
-# Imported once by the fork server, so each worker starts with the parsers imported and the
-# language models loaded (shared by the workers, not copied). The server would hold those models
-# for as long as this process lives: `stop_server` ends it when the pools are done.
-_PRELOAD = ["dagster_project.extract.warm", "dagster_project.ingest.stage"]
 
 
 def available_workers() -> int:
@@ -44,55 +43,27 @@ def resolve_workers(workers: int | None = None) -> int:
     return workers
 
 
-# Set while a fork server started by `start_server` runs: work then goes to its processes even when
-# one process is enough, since they have the parsers and models loaded and this process has not.
-_SERVER_READY = False
-
-
-def start_server() -> None:
-    """Start the fork server now: it imports the parsers while this process goes on with other work
-    (opening the orchestrator's storage, listing files), and the first pool finds it ready."""
-    global _SERVER_READY
-    from multiprocessing import forkserver
-
-    _context()
-    forkserver.ensure_running()
-    _SERVER_READY = True
-
-
-def stop_server() -> None:
-    """End the fork server, if one runs, and free what it preloaded; the next pool starts another."""
-    global _SERVER_READY
-    from multiprocessing import forkserver
-
-    _SERVER_READY = False
-    # The standard library has no public call for this; `_stop` is what its own tests use.
-    stop = getattr(forkserver._forkserver, "_stop", None)
-    if stop is not None:
-        stop()
-
-
-def _context():
-    context = mp.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
-
-
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
-    """`map(fn, items)` over `workers` processes, results in order. One worker means this process,
-    unless `start_server` has a server ready: then one process forked from it (a small batch would
-    otherwise load the language models here, a second or two, for a few pages)."""
-    if workers <= 1 and (not _SERVER_READY or mp.current_process().daemon):
+def ordered_map(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    initializer: Callable[[], None] | None = None,
+) -> Iterator[R]:
+    """`map(fn, items)` over `workers` processes, results in order; each process runs `initializer`
+    once before its first item. One worker (or a daemonic process) means this process, without
+    `initializer`: what it loads, `fn` loads on first use."""
+    if workers <= 1 or mp.current_process().daemon:
         yield from map(fn, items)
         return
-    workers = max(1, workers)
-    # forkserver: workers are forked from a clean single-threaded server, not from this process
-    # (which may run orchestrator threads), yet still start with the heavy imports done.
-    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=initializer) as pool:
         pending: deque[Future[R]] = deque()
-        for item in items:
-            pending.append(pool.submit(fn, item))
-            if len(pending) >= 2 * workers:
+        try:
+            for item in items:
+                pending.append(pool.submit(fn, item))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        finally:  # stopped early (an error, a consumer that gave up): no work left queued
+            for future in pending:
+                future.cancel()

@@ -9,15 +9,11 @@ ordered through their upstream futures) is dagster-dask's.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 
 import dagster as dg
 import dask.distributed
-from dagster._core.errors import raise_execution_interrupts
-from dagster._core.events import DagsterEvent
-from dagster._core.execution.context.system import PlanOrchestrationContext
-from dagster._core.execution.plan.plan import ExecutionPlan
-from dagster._utils import iterate_with_context
 from dagster_dask.executor import DaskExecutor, get_dask_resource_requirements, query_on_dask_worker
 from dagster_dask.executor import dask_executor as _upstream
 
@@ -29,25 +25,28 @@ class _Packed:
         self.args = args
 
 
-def _run_step(upstream: Sequence[object], packed: _Packed) -> Sequence[DagsterEvent]:
+def _run_step(upstream: Sequence[object], packed: _Packed) -> Sequence[object]:
     # `upstream` holds the results of the steps this one depends on: Dask waits for them first.
     return query_on_dask_worker(upstream, *packed.args)
 
 
 class OpaqueDaskExecutor(DaskExecutor):
-    def execute(self, plan_context: PlanOrchestrationContext, execution_plan: ExecutionPlan) -> Iterator[DagsterEvent]:
+    # `plan_context` and `execution_plan` are Dagster's orchestration objects, handed over by the
+    # executor interface; only their public attributes are used.
+    def execute(self, plan_context, execution_plan) -> Iterator[object]:
         if not plan_context.instance.is_persistent:
             raise dg.DagsterInvariantViolationError("Dask execution needs a persistent instance (set DAGSTER_HOME)")
-        job_name = plan_context.job_name
-        if self.cluster_type == "existing":
-            cluster = self.cluster_configuration["address"]
-        elif self.cluster_type == "local":
-            cluster = dask.distributed.LocalCluster(**self.build_dict(job_name))
-        else:  # the job-queue and cloud clusters: let dagster-dask build them
+        if self.cluster_type not in ("existing", "local"):  # the job-queue and cloud clusters: dagster-dask's own
             yield from super().execute(plan_context, execution_plan)
             return
-        futures: dict[str, dask.distributed.Future] = {}
-        with dask.distributed.Client(cluster) as client:
+        job_name = plan_context.job_name
+        with contextlib.ExitStack() as stack:
+            if self.cluster_type == "existing":
+                cluster = self.cluster_configuration["address"]
+            else:  # closed when the run ends, however it ends
+                cluster = stack.enter_context(dask.distributed.LocalCluster(**self.build_dict(job_name)))
+            client = stack.enter_context(dask.distributed.Client(cluster))
+            futures: dict[str, dask.distributed.Future] = {}
             for level in execution_plan.get_steps_to_execute_by_level():
                 for step in level:
                     upstream = [futures[key] for step_input in step.step_inputs for key in step_input.dependency_keys]
@@ -66,11 +65,8 @@ class OpaqueDaskExecutor(DaskExecutor):
                         key=f"{job_name}.{step.key}",
                         resources=get_dask_resource_requirements(step.tags),
                     )
-            done = dask.distributed.as_completed(list(futures.values()), with_results=True)
-            for _, events in iterate_with_context(raise_execution_interrupts, done):
+            for _, events in dask.distributed.as_completed(list(futures.values()), with_results=True):
                 yield from events
-        if not isinstance(cluster, str):
-            cluster.close()
 
 
 def _create(init_context: dg.InitExecutorContext) -> OpaqueDaskExecutor:

@@ -5,9 +5,10 @@ rebuilt from all mentions (with each text's keys resolved once, when it is first
 import dagster as dg
 import polars as pl
 
+from dagster_project.defs.registrar import done_batches
 from dagster_project.defs.reporting import check_specs, materialization, progress_logger
 from dagster_project.defs.resources import EntityModels, LakeResource
-from dagster_project.defs.stored import stored_materialization
+from dagster_project.defs.stored import stored_checks
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, ENTITY_COVERAGE
 from dagster_project.nlp.catalog import resolver_version
@@ -30,6 +31,7 @@ def _spec(table, kinds):
         group_name="nlp",
         kinds=kinds,
         automation_condition=dg.AutomationCondition.eager(),
+        skippable=True,
     )
 
 
@@ -39,21 +41,30 @@ def _spec(table, kinds):
         _spec(ENTITY_COVERAGE, {"parquet"}),
         _spec(ENTITY_CATALOG, {"parquet"}),
     ],
-    check_specs=[*check_specs(ENTITIES), *check_specs(ENTITY_COVERAGE), *check_specs(ENTITY_CATALOG)],
+    check_specs=[
+        *check_specs(ENTITIES),
+        dg.AssetCheckSpec(
+            "in_catalog", asset=ENTITIES.name, blocking=True, description="every entity_id is an entity_catalog row"
+        ),
+        *check_specs(ENTITY_COVERAGE),
+        *check_specs(ENTITY_CATALOG),
+    ],
 )
 def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, models: EntityModels):
     """Recognise entities in article titles and bodies and in headlines not processed before, then
-    cluster every mention into the catalogue. Nothing is redone when neither the articles, the
-    headlines, the pipelines nor this code changed since the tables were written."""
+    cluster every mention into the catalogue. Skipped (nothing written, no materialisation) when
+    neither the articles, the done batches' headlines, the pipelines nor this code changed since the
+    tables were written."""
     recognizer = models.recognizer()
-    digest = inputs_digest(lake.warehouse, recognizer)
+    done = done_batches(context.instance, lake.warehouse)
+    digest = inputs_digest(lake.warehouse, recognizer, done)
     if is_up_to_date(lake.warehouse, digest):
         context.log.info("articles, headlines and pipelines unchanged since the entity tables were written")
         for table in (ENTITIES, ENTITY_COVERAGE, ENTITY_CATALOG):
-            path = store.partition_dir(lake.warehouse, table) / store.PART_FILE
-            yield stored_materialization(table, path, unchanged=True)
+            yield from stored_checks(table, store.partition_dir(lake.warehouse, table) / store.PART_FILE)
+        yield in_catalog(lake.scan(ENTITIES), lake.scan(ENTITY_CATALOG))
         return
-    texts = pl.concat([article_texts(lake.scan(ARTICLES)), stored_headline_texts(lake.warehouse)])
+    texts = pl.concat([article_texts(lake.scan(ARTICLES)), stored_headline_texts(lake.warehouse, done)])
     result = recognise_texts(
         texts,
         recognizer,
@@ -75,6 +86,22 @@ def recognise_entities(context: dg.AssetExecutionContext, lake: LakeResource, mo
         result.coverage,
         metadata={INPUTS_KEY: digest, RESOLVER_KEY: resolver_version()},
     )
-    yield materialization(ENTITIES, result.entities, entities_path, processed=result.n_processed)
+    entities = materialization(ENTITIES, result.entities, entities_path, processed=result.n_processed)
+    check = in_catalog(result.entities.lazy(), result.catalog.lazy())
+    yield dg.MaterializeResult(
+        asset_key=ENTITIES.name, metadata=entities.metadata, check_results=[*entities.check_results, check]
+    )
     yield materialization(ENTITY_COVERAGE, result.coverage, coverage_path, processed=result.n_processed)
     yield materialization(ENTITY_CATALOG, result.catalog, catalog_path)
+
+
+def in_catalog(entities: pl.LazyFrame, catalog: pl.LazyFrame) -> dg.AssetCheckResult:
+    """Every mention's entity_id names a catalogue row."""
+    ids = entities.select("entity_id").unique()
+    missing = ids.join(catalog.select("entity_id"), on="entity_id", how="anti").collect()
+    return dg.AssetCheckResult(
+        asset_key=ENTITIES.name,
+        check_name="in_catalog",
+        passed=missing.is_empty(),
+        metadata={"unresolved_ids": missing.height, "examples": str(missing.head(5)["entity_id"].to_list())},
+    )

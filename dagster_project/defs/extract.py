@@ -4,10 +4,18 @@ import dagster as dg
 import polars as pl
 
 from dagster_project.defs.partitions import batches
-from dagster_project.defs.reporting import check_specs, materialization, progress_logger, quarantine_metadata
+from dagster_project.defs.registrar import done_batches
+from dagster_project.defs.reporting import (
+    check_specs,
+    materialization,
+    progress_logger,
+    quarantine_metadata,
+    quarantine_rate_result,
+    quarantine_rate_spec,
+)
 from dagster_project.defs.resources import LakeResource, Workers
-from dagster_project.defs.stored import stored_materialization
-from dagster_project.extract.stage import CHUNK_PAGES, iter_extract, update_articles
+from dagster_project.defs.stored import stored_checks, stored_materialization
+from dagster_project.extract.stage import CHUNK_PAGES, articles_up_to_date, iter_extract, update_articles
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, PAGES, QUARANTINE, empty
 
@@ -24,7 +32,11 @@ from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES,
         dg.AssetSpec("headlines", deps=["pages"], description=HEADLINES.doc, group_name="extract", kinds={"parquet"}),
     ],
     partitions_def=batches,
-    check_specs=[*check_specs(ARTICLE_SIGHTINGS), *check_specs(HEADLINES)],
+    check_specs=[
+        *check_specs(ARTICLE_SIGHTINGS),
+        quarantine_rate_spec(ARTICLE_SIGHTINGS, "extract"),
+        *check_specs(HEADLINES),
+    ],
 )
 def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers: Workers):
     """Parse every page of the batch with its site profile, or generically, a chunk at a time."""
@@ -51,7 +63,8 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers
         quarantine_rows = pl.concat(quarantine)
         lake.write(QUARANTINE, quarantine_rows, stage="extract", batch=key)
         sightings_path = sightings.commit()
-        # Headlines last: their partition marks the batch as done (see launch.pending_batches).
+        # Headlines last: the run that materialises them decides whether the batch is done (see
+        # defs/registrar.py: done when that run succeeded, every blocking check passed).
         headlines_path = headlines.commit()
     counts = pl.concat([pl.DataFrame(schema={"extractor": pl.String, "len": pl.UInt32}), *extractors])
     counts = counts.group_by("extractor").agg(pl.col("len").sum()).sort("extractor")
@@ -59,33 +72,44 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers
         ARTICLE_SIGHTINGS,
         sightings_path,
         hide=("body",),
+        more_checks=(quarantine_rate_result(ARTICLE_SIGHTINGS, quarantine_rows, n_pages),),
         extractors=dg.MetadataValue.json({e: n for e, n in counts.iter_rows()}),
         **quarantine_metadata(quarantine_rows),
     )
     yield stored_materialization(HEADLINES, headlines_path)
 
 
-@dg.asset(
-    deps=["article_sightings"],
-    description=ARTICLES.doc,
-    group_name="extract",
-    kinds={"parquet"},
-    automation_condition=dg.AutomationCondition.eager(),
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            "articles",
+            deps=["article_sightings"],
+            description=ARTICLES.doc,
+            group_name="extract",
+            kinds={"parquet"},
+            automation_condition=dg.AutomationCondition.eager(),
+            skippable=True,
+        )
+    ],
     check_specs=check_specs(ARTICLES, non_empty=True),
 )
-def articles(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
-    """Deduplicate sightings across batches: one row per article, folding in new batches only."""
-    update = update_articles(lake.warehouse)
+def articles(context: dg.AssetExecutionContext, lake: LakeResource):
+    """Deduplicate sightings across the done batches: one row per article, folding in new batches
+    only. Skipped (nothing written, no materialisation) when no batch was done since."""
+    done = done_batches(context.instance, lake.warehouse)
+    if articles_up_to_date(lake.warehouse, done):
+        context.log.info(f"articles: built from the {len(done)} done batches already; nothing written")
+        yield from stored_checks(
+            ARTICLES, store.partition_dir(lake.warehouse, ARTICLES) / store.PART_FILE, non_empty=True
+        )
+        return
+    update = update_articles(lake.warehouse, done)
     if update.rebuilt:
         context.log.info(f"articles rebuilt from all {len(update.read)} sightings partitions")
     else:
         context.log.info(f"articles: folded in {len(update.read)} new sightings partition(s) {update.read}")
-    path = (
-        store.write(lake.warehouse, ARTICLES, update.articles, metadata=update.metadata)
-        if update.changed
-        else store.partition_dir(lake.warehouse, ARTICLES) / store.PART_FILE
-    )
-    return materialization(
+    path = store.write(lake.warehouse, ARTICLES, update.articles, metadata=update.metadata)
+    yield materialization(
         ARTICLES,
         update.articles.drop("body"),
         path,

@@ -4,7 +4,13 @@ import dagster as dg
 import polars as pl
 
 from dagster_project.defs.partitions import batches
-from dagster_project.defs.reporting import check_specs, progress_logger, quarantine_metadata
+from dagster_project.defs.reporting import (
+    check_specs,
+    progress_logger,
+    quarantine_metadata,
+    quarantine_rate_result,
+    quarantine_rate_spec,
+)
 from dagster_project.defs.resources import LakeResource, Workers
 from dagster_project.defs.stored import stored_materialization
 from dagster_project.ingest.batches import load_batch
@@ -19,7 +25,11 @@ from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, empty
         dg.AssetSpec("pages", description=PAGES.doc, group_name="ingest", kinds={"parquet"}),
     ],
     partitions_def=batches,
-    check_specs=[*check_specs(SNAPSHOTS, non_empty=True), *check_specs(PAGES)],
+    check_specs=[
+        *check_specs(SNAPSHOTS, non_empty=True),
+        quarantine_rate_spec(SNAPSHOTS, "ingest"),
+        *check_specs(PAGES),
+    ],
 )
 def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers: Workers):
     """Read every raw file of the batch; unreadable ones go to the quarantine table."""
@@ -51,10 +61,13 @@ def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers:
         lake.write(QUARANTINE, quarantine_rows, stage="ingest", batch=key)
         snapshots_path = snapshots.commit()
         pages_path = pages.commit()
+    # Rate over the records read (a WARC file holds many): each becomes a snapshots row, bad ones too.
+    n_records = store.count_rows(lake.warehouse, SNAPSHOTS, {"batch": key})
     yield stored_materialization(
         SNAPSHOTS,
         snapshots_path,
         non_empty=True,
+        more_checks=(quarantine_rate_result(SNAPSHOTS, quarantine_rows, n_records),),
         files=len(batch.files),
         **quarantine_metadata(quarantine_rows),
     )

@@ -1,24 +1,24 @@
 """Running the whole pipeline through Dagster from the command line (what `run` does).
 
-Dagster itself is imported only once the new files are registered and the pool's fork server is
-started: the server loads the parsers and language models (about 2.5 s) while this process imports
-the orchestrator and opens its storage, instead of the first stage waiting for it.
+`run` makes the requests the sensor would, with the sensor's own code (defs/registrar.py): new
+files become a batch and a dynamic partition, and a `process_batch` run is made for each batch
+not done (never run, or failed: the command line retries those). It executes these runs itself and
+waits for them, then runs `build_catalog`, whose assets skip (no materialisation, no file written)
+when nothing they read changed. It holds the registrar lock throughout: the sensor skips its ticks
+meanwhile, and waits for runs the sensor's daemon launched before.
 """
 
 from __future__ import annotations
 
 import os
-import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dagster_project.ingest.batches import list_batches, register_new_files
+from dagster_project.ingest.batches import registrar_lock
 from dagster_project.ingest.discover import Discovery
-from dagster_project.lake import store
-from dagster_project.lake.schemas import HEADLINES
-from dagster_project.nlp.entities import EntityRecognizer
-from dagster_project.parallel import WORKERS_ENV, resolve_workers, start_server, stop_server
+from dagster_project.parallel import WORKERS_ENV
 from dagster_project.settings import DASK_ADDRESS_ENV, EXECUTOR_ENV, Settings
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # Dagster's console logger at INFO: progress and warnings, without every step event.
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# How often `run` looks again at runs the sensor's daemon launched, while it waits for them.
+POLL_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -74,33 +76,34 @@ def open_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def pending_batches(settings: Settings) -> list[str]:
-    """Registered batches whose per-batch tables are not all written yet (never run, or interrupted)."""
-    return [
-        key
-        for key in list_batches(settings.warehouse_dir)
-        if not store.has_partition(settings.warehouse_dir, HEADLINES, {"batch": key})
-    ]
-
-
 def execute(
     settings: Settings,
     execution: Execution,
     instance: dg.DagsterInstance,
     job: str,
     partition_key: str | None = None,
+    tags: dict[str, str] | None = None,
+    assets: list[str] | None = None,
 ) -> dg.ExecuteInProcessResult | dg.JobExecutionResult:
-    """One run of `job`, in this process or through the chosen executor; errors are in the result."""
+    """One run of `job` (of `assets` of it, if given), in this process or through the chosen
+    executor; errors are in the result."""
     import dagster as dg
 
     from dagster_project.definitions import build_definitions
 
+    selection = [dg.AssetKey(a) for a in assets] if assets else None
     executor = None if execution.executor == "in_process" else execution.executor
     options = {"executor": executor, "workers": execution.workers, "dask_address": execution.dask_address}
     if executor is None:
         job_def = build_definitions(settings, **options).resolve_job_def(job)
+        own = {k: v for k, v in (tags or {}).items() if k != "dagster/partition"}  # given by partition_key
         return job_def.execute_in_process(
-            partition_key=partition_key, instance=instance, raise_on_error=False, run_config=QUIET
+            partition_key=partition_key,
+            instance=instance,
+            raise_on_error=False,
+            run_config=QUIET,
+            tags=own,
+            asset_selection=selection,
         )
     # Another executor runs steps in other processes (or machines): they rebuild the job from these arguments.
     recon = dg.build_reconstructable_job(
@@ -113,8 +116,10 @@ def execute(
             **options,
         },
     )
-    tags = {"dagster/partition": partition_key} if partition_key else None
-    return dg.execute_job(recon, instance, run_config=QUIET, tags=tags, raise_on_error=False)
+    tags = {**(tags or {}), **({"dagster/partition": partition_key} if partition_key else {})}
+    return dg.execute_job(
+        recon, instance, run_config=QUIET, tags=tags or None, raise_on_error=False, asset_selection=selection
+    )
 
 
 def run_pipeline(
@@ -123,44 +128,74 @@ def run_pipeline(
     execution: Execution | None = None,
     found: Discovery | None = None,
 ) -> Outcome:
-    """Register new files as a batch, run every pending batch, then the catalogue. `found`: the raw
+    """Register new files as a batch, run every batch not done, then the catalogue. `found`: the raw
     folder's listing, if the caller already made it."""
+    from dagster_project.defs.partitions import batches
+    from dagster_project.defs.registrar import batch_requests, run_tags
+
     execution = execution or Execution.resolve()
     outcome = Outcome()
-    new, found = register_new_files(settings.raw_dir, settings.warehouse_dir, found)
-    outcome.ignored = found.ignored
-    outcome.new_batch = new.key if new else None
-    log(
-        f"{len(found.files)} snapshot files in {settings.raw_dir}; "
-        + (f"{len(new.files)} new, registered as batch {new.key}" if new else "no new files")
-    )
-    pending = pending_batches(settings)
-    # Batches run here on a pool of workers: this process has time to spare while they work.
-    pooled = bool(pending) and execution.executor == "in_process" and resolve_workers(execution.workers) > 1
-    if pooled:
-        start_server()  # it loads the parsers and models while the orchestrator is imported
-    from dagster_project.defs.partitions import batches
-
-    with open_instance(settings) as instance:
-        keys = list_batches(settings.warehouse_dir)
-        unknown = [k for k in keys if not instance.has_dynamic_partition(batches.name, k)]
-        if unknown:
-            instance.add_dynamic_partitions(batches.name, unknown)
-        if pooled:
-            # The entity pipelines load (2-3 s of one core) while the batches' workers extract.
-            threading.Thread(target=EntityRecognizer().preload, name="entity-models", daemon=True).start()
-        try:
-            for key in pending:
-                log(f"processing batch {key}")
-                result = execute(settings, execution, instance, "process_batch", partition_key=key)
-                (outcome.batches_run if result.success else outcome.failed).append(key)
-        finally:
-            stop_server()  # its language models are not needed by the entity stage
+    with open_instance(settings) as instance, registrar_lock(settings.warehouse_dir):
+        requests = batch_requests(instance, settings.raw_dir, settings.warehouse_dir, found)
+        new = requests.new
+        outcome.ignored = requests.found.ignored
+        outcome.new_batch = new.key if new else None
+        log(
+            f"{len(requests.found.files)} snapshot files in {settings.raw_dir}; "
+            + (f"{len(new.files)} new, registered as batch {new.key}" if new else "no new files")
+        )
+        if requests.add_partitions:
+            instance.add_dynamic_partitions(batches.name, requests.add_partitions)
+        for request in requests.run_requests(retry_failed=True):
+            key = str(request.partition_key)
+            log(f"processing batch {key}" + (" again (its last run failed)" if key in requests.failed else ""))
+            result = execute(settings, execution, instance, "process_batch", partition_key=key, tags=run_tags(request))
+            (outcome.batches_run if result.success else outcome.failed).append(key)
+        for key, ok in _wait_for(instance, settings, requests.running, log).items():
+            (outcome.batches_run if ok else outcome.failed).append(key)
         if outcome.failed:
-            log(f"batches failed: {', '.join(outcome.failed)}; the catalogue was not rebuilt")
+            log(f"batches failed: {', '.join(sorted(outcome.failed))}; the catalogue was not rebuilt")
+            return outcome
+        stale = stale_catalog_assets(instance, settings)
+        if not stale:
+            log("the article catalogue and entities are up to date")
             return outcome
         log("building the article catalogue and entities")
-        result = execute(settings, execution, instance, "build_catalog")
+        result = execute(settings, execution, instance, "build_catalog", assets=stale)
         if not result.success:
             outcome.failed.append("build_catalog")
     return outcome
+
+
+def stale_catalog_assets(instance: dg.DagsterInstance, settings: Settings) -> list[str]:
+    """The catalogue's assets that would change if run now: none when no batch was done since they
+    were built and the recognisers are the same (the assets skip by the same tests when run)."""
+    from dagster_project.defs.jobs import CATALOG_ASSETS
+    from dagster_project.defs.registrar import done_batches
+    from dagster_project.extract.stage import articles_up_to_date
+    from dagster_project.nlp.entities import EntityRecognizer
+    from dagster_project.nlp.stage import inputs_digest, is_up_to_date
+
+    done = done_batches(instance, settings.warehouse_dir)
+    if not articles_up_to_date(settings.warehouse_dir, done):
+        return list(CATALOG_ASSETS)
+    entity_assets = [a for a in CATALOG_ASSETS if a != "articles"]
+    digest = inputs_digest(settings.warehouse_dir, EntityRecognizer(n_process=1), done)
+    return [] if is_up_to_date(settings.warehouse_dir, digest) else entity_assets
+
+
+def _wait_for(
+    instance: dg.DagsterInstance, settings: Settings, keys: list[str], log: Callable[[str], None]
+) -> dict[str, bool]:
+    """Wait for the runs of `keys` the sensor's daemon launched; whether each succeeded."""
+    import dagster as dg
+
+    from dagster_project.defs.registrar import IN_PROGRESS, latest_batch_runs
+
+    if keys:
+        log(f"waiting for the runs of batches {', '.join(keys)}, launched by the sensor")
+    while True:
+        latest = latest_batch_runs(instance, settings.warehouse_dir)
+        if not any(latest[k].status in IN_PROGRESS for k in keys):
+            return {k: latest[k].status == dg.DagsterRunStatus.SUCCESS for k in keys}
+        time.sleep(POLL_SECONDS)

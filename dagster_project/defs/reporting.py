@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from dagster_project.lake import store
 from dagster_project.lake.schemas import Table
 from dagster_project.progress import Progress
 
@@ -47,10 +48,28 @@ def check_specs(table: Table, *, non_empty: bool = False) -> list[dg.AssetCheckS
     return specs
 
 
+def schema_check(table: Table, path: Path) -> dg.AssetCheckResult:
+    """The file as stored against the declaration: its columns and types, and no nulls in a column
+    declared non-nullable (from the footer's statistics). Fails for a file written around the store
+    (another tool, an older version of this code), which readers would otherwise take on trust."""
+    stored = dict(pl.read_parquet_schema(path))
+    required = [c.name for c in table.columns if not c.nullable]
+    nulls = {name: n for name, n in store.null_counts(path, required).items() if n}
+    problems = []
+    if stored != dict(table.schema):
+        problems.append(f"stored as {stored}")
+    if nulls:
+        problems.append(f"nulls in non-nullable columns {nulls}")
+    return dg.AssetCheckResult(
+        asset_key=table.name,
+        check_name="schema",
+        passed=not problems,
+        metadata={"stored": "; ".join(problems) or "as declared"},
+    )
+
+
 def check_results(table: Table, frame: pl.DataFrame, path: Path, *, non_empty: bool = False) -> list:
     """Verify the file as stored: key uniqueness, schema, and (optionally) that it has rows."""
-    stored = pl.read_parquet_schema(path)
-    schema_ok = dict(stored) == dict(table.schema)
     n_dupes = frame.height - frame.select(table.key).unique().height
     results = [
         dg.AssetCheckResult(
@@ -59,12 +78,7 @@ def check_results(table: Table, frame: pl.DataFrame, path: Path, *, non_empty: b
             passed=n_dupes == 0,
             metadata={"duplicate_rows": n_dupes, "key": ", ".join(table.key)},
         ),
-        dg.AssetCheckResult(
-            asset_key=table.name,
-            check_name="schema",
-            passed=schema_ok,
-            metadata={"stored": str(dict(stored)) if not schema_ok else "as declared"},
-        ),
+        schema_check(table, path),
     ]
     if non_empty:
         results.append(
@@ -106,3 +120,35 @@ def quarantine_metadata(frame: pl.DataFrame) -> dict:
         "quarantined": dg.MetadataValue.int(frame.height),
         "quarantine_reasons": dg.MetadataValue.json({r: n for r, n in reasons.iter_rows()}),
     }
+
+
+# Share of a batch's inputs quarantined above which its `quarantine_rate` check warns, and above
+# which it reports an error (most of the batch failed: a broken source or a bug, not a few bad pages).
+QUARANTINE_WARN = 0.05
+QUARANTINE_ERROR = 0.5
+
+
+def quarantine_rate_spec(table: Table, stage: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        "quarantine_rate",
+        asset=table.name,
+        description=f"share of the batch's {stage} inputs quarantined: warns above {QUARANTINE_WARN:.0%}, "
+        f"an error above {QUARANTINE_ERROR:.0%}",
+    )
+
+
+def quarantine_rate_result(table: Table, quarantined: pl.DataFrame, n_inputs: int) -> dg.AssetCheckResult:
+    """Not blocking: a batch of bad pages is still a batch; the check says how bad."""
+    rate = quarantined.height / n_inputs if n_inputs else 0.0
+    return dg.AssetCheckResult(
+        asset_key=table.name,
+        check_name="quarantine_rate",
+        passed=rate <= QUARANTINE_WARN,
+        severity=dg.AssetCheckSeverity.ERROR if rate > QUARANTINE_ERROR else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "rate": dg.MetadataValue.float(round(rate, 4)),
+            "quarantined": quarantined.height,
+            "inputs": n_inputs,
+            **quarantine_metadata(quarantined),
+        },
+    )

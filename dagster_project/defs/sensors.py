@@ -4,32 +4,36 @@ import dagster as dg
 
 from dagster_project.defs.jobs import CATALOG_ASSETS, process_batch
 from dagster_project.defs.partitions import batches
+from dagster_project.defs.registrar import SENSOR_NAME, batch_requests
 from dagster_project.defs.resources import LakeResource
-from dagster_project.ingest.batches import list_batches, register_new_files
-from dagster_project.lake import store
-from dagster_project.lake.schemas import HEADLINES
+from dagster_project.ingest.batches import registrar_lock
 
 
-@dg.sensor(job=process_batch, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    name=SENSOR_NAME, job=process_batch, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING
+)
 def raw_files_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> dg.SensorResult | dg.SkipReason:
     """Register files that appeared in the raw folder since the last batch, and process them.
 
-    The batch manifests are the cursor: a file belongs to exactly one batch, whatever happens to
-    this sensor's own state. Batches never processed (e.g. registered from the command line)
-    are requested too; run keys keep each batch to one run.
+    The registrar (see defs/registrar.py) is the one `python -m dagster_project run` uses; while
+    `run` holds the warehouse, ticks skip. Batches never run (e.g. registered by a `run` that was
+    stopped) are requested too; a batch whose run failed waits for `run` or a re-execution.
     """
     if not lake.raw.is_dir():
         return dg.SkipReason(f"raw folder {lake.raw} does not exist")
-    new, _ = register_new_files(lake.raw, lake.warehouse)
-    keys = list_batches(lake.warehouse)
-    unknown = [k for k in keys if not context.instance.has_dynamic_partition(batches.name, k)]
-    pending = [k for k in keys if not store.has_partition(lake.warehouse, HEADLINES, {"batch": k})]
-    if not unknown and not pending:
+    with registrar_lock(lake.warehouse, wait=False) as held:
+        if not held:
+            return dg.SkipReason("another registrar (python -m dagster_project run) holds the warehouse")
+        requests = batch_requests(context.instance, lake.raw, lake.warehouse)
+    run_requests = requests.run_requests()
+    if not requests.add_partitions and not run_requests:
         return dg.SkipReason("no new raw files")
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=k, run_key=f"batch-{k}") for k in pending],
-        dynamic_partitions_requests=[batches.build_add_request(unknown)] if unknown else [],
-        cursor=new.key if new else context.cursor,
+        run_requests=run_requests,
+        dynamic_partitions_requests=[batches.build_add_request(requests.add_partitions)]
+        if requests.add_partitions
+        else [],
+        cursor=requests.new.key if requests.new else context.cursor,
     )
 
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 _NON_WORD = re.compile(r"\W+")
 WORD = re.compile(r"\w+")
@@ -95,17 +96,38 @@ class Article:
     def article_id(self) -> str:
         """Stable across snapshots: the same story seen twice (as text or HTML) gets the same id.
 
-        Built from what every rendering of a page shows (title, outlet, publication date); pages
-        without a title fall back to their URL, then to the start of their body.
+        Built from what every rendering of a page shows (title, outlet, publication date), with the
+        page's host when the outlet or the date is missing, so that two sites' pages titled alike
+        stay two articles. A title that is only the site's name identifies no page: such pages, and
+        pages without a title, fall back to their URL (canonical first), then to the start of their body.
         """
-        if self.title:
-            parts = [self.title, self.outlet or "", self.published_at.isoformat() if self.published_at else ""]
-        elif self.url:
-            parts = [self.url]
+        url = self.canonical_url or self.url
+        title = self.title if self.title and not self._title_is_site_name() else None
+        if title:
+            parts = [title, self.outlet or "", self.published_at.isoformat() if self.published_at else ""]
+            if not (self.outlet and self.published_at):
+                parts.append(_host(url))
+        elif url:
+            parts = [url]
         else:
             parts = [self.body[:2000]]
         key = "|".join(normalise_key(p) for p in parts)
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def _title_is_site_name(self) -> bool:
+        title = normalise_key(self.title or "")
+        return any(title == normalise_key(name) for name in (self.site_name, self.outlet) if name)
+
+
+def _host(url: str | None) -> str:
+    """The URL's host without `www.`; the whole URL when it has no readable host; '' without one."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        host = None
+    return host.removeprefix("www.") if host else url
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ and the cross-batch `articles` table, kept up to date by folding in new batches 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import polars as pl
 from dagster_project.extract.dispatch import extract
 from dagster_project.extract.page_type import PageType
 from dagster_project.extract.records import ExtractionError
+from dagster_project.extract.warm import start_worker
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, QUARANTINE, conform, empty
 from dagster_project.parallel import ordered_map
@@ -55,7 +56,7 @@ def iter_extract(
     (the whole batch), so a ticker headline is identified at most once per process.
     """
     done = 0
-    for result in ordered_map(_extract_chunk, page_chunks, workers):
+    for result in ordered_map(_extract_chunk, page_chunks, workers, initializer=start_worker):
         done += result.n_pages
         if progress and total:
             progress(done, total)
@@ -121,8 +122,8 @@ def consolidate_articles(sightings: pl.LazyFrame) -> pl.DataFrame:
     """One row per article from sightings (with their `batch` column, or all as one batch).
 
     Fields come from the earliest sighting (by capture time, then snapshot id): a row does not
-    change when later batches see the article again. `url` and `source_url` come from the first
-    sighting that has them, batch by batch. Built as per-batch aggregates folded together, the
+    change when later batches see the article again. `url` and `source_url` come from the earliest
+    capture that has them, whatever batch it came in. Built as per-batch aggregates folded together, the
     same operation `fold_articles` applies to new batches, so both give identical tables.
     """
     if "batch" not in sightings.collect_schema().names():
@@ -136,12 +137,25 @@ def fold_articles(previous: pl.DataFrame, new_sightings: pl.LazyFrame) -> pl.Dat
     return _combine(pl.concat([earlier, _per_batch(new_sightings)], how="diagonal_relaxed"))
 
 
+def _with_url_times(aggregates: pl.LazyFrame) -> pl.LazyFrame:
+    """When each row's URLs were captured: an articles table folded in as one row has only its
+    first capture to go by."""
+    names = aggregates.collect_schema().names()
+    return aggregates.with_columns(
+        (pl.coalesce(c, "first_seen") if c in names else pl.col("first_seen")).alias(c)
+        for c in ("url_seen", "source_url_seen")
+    )
+
+
 def _per_batch(sightings: pl.LazyFrame) -> pl.LazyFrame:
     ordered = sightings.sort("captured_at", "snapshot_id", nulls_last=True)
     return ordered.group_by("batch", "article_id").agg(
         pl.all().exclude("captured_at", "url", "source_url").first(),
         pl.col("url").drop_nulls().first(),
         pl.col("source_url").drop_nulls().first(),
+        # When the URLs above were captured, so that batches fold by capture time, not batch order.
+        pl.col("captured_at").filter(pl.col("url").is_not_null()).first().alias("url_seen"),
+        pl.col("captured_at").filter(pl.col("source_url").is_not_null()).first().alias("source_url_seen"),
         pl.col("captured_at").min().alias("first_seen"),
         pl.col("captured_at").max().alias("last_seen"),
         pl.col("snapshot_id").n_unique().cast(pl.Int32).alias("n_snapshots"),
@@ -149,23 +163,21 @@ def _per_batch(sightings: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _combine(aggregates: pl.LazyFrame) -> pl.DataFrame:
-    """Fold per-batch article aggregates: earliest row wins, URLs in batch order, counts add up."""
-    seen = ("url", "source_url", "first_seen", "last_seen", "n_snapshots", "batch")
+    """Fold per-batch article aggregates: earliest row wins, URLs from the earliest capture that has
+    them, counts add up."""
+    seen = ("url", "source_url", "url_seen", "source_url_seen", "first_seen", "last_seen", "n_snapshots", "batch")
+    aggregates = _with_url_times(aggregates)
     earliest = (
         aggregates.sort("first_seen", "snapshot_id", nulls_last=True)
         .group_by("article_id")
         .agg(pl.all().exclude(*seen).first())
     )
-    spans = (
-        aggregates.sort("batch")
-        .group_by("article_id")
-        .agg(
-            pl.col("url").drop_nulls().first(),
-            pl.col("source_url").drop_nulls().first(),
-            pl.col("first_seen").min(),
-            pl.col("last_seen").max(),
-            pl.col("n_snapshots").sum().cast(pl.Int32),
-        )
+    spans = aggregates.group_by("article_id").agg(
+        pl.col("url").sort_by("url_seen", "batch", nulls_last=True).drop_nulls().first(),
+        pl.col("source_url").sort_by("source_url_seen", "batch", nulls_last=True).drop_nulls().first(),
+        pl.col("first_seen").min(),
+        pl.col("last_seen").max(),
+        pl.col("n_snapshots").sum().cast(pl.Int32),
     )
     frame = earliest.join(spans, on="article_id").sort("first_seen", "article_id", nulls_last=True)
     return conform(ARTICLES, frame.collect())
@@ -187,17 +199,28 @@ class ArticlesUpdate:
         return {COVERS_KEY: json.dumps(self.covers, sort_keys=True)}
 
 
-def update_articles(warehouse: Path) -> ArticlesUpdate:
+def _current(warehouse: Path, batches: Collection[str] | None) -> dict[str, str | None]:
+    keys = store.partitions(warehouse, ARTICLE_SIGHTINGS)
+    if batches is not None:
+        keys = [k for k in keys if k in set(batches)]
+    return {key: store.fingerprint(warehouse, ARTICLE_SIGHTINGS, {"batch": key}) for key in keys}
+
+
+def articles_up_to_date(warehouse: Path, batches: Collection[str] | None = None) -> bool:
+    """True when the stored articles table was built from exactly these sightings partitions, as
+    they are now (`update_articles` would change nothing); nothing but file metadata is read."""
+    return store.has_partition(warehouse, ARTICLES) and covered_partitions(warehouse) == _current(warehouse, batches)
+
+
+def update_articles(warehouse: Path, batches: Collection[str] | None = None) -> ArticlesUpdate:
     """The articles table after the sightings partitions written since it was last built.
 
     Reads only the new partitions when the table covers all older ones unchanged. A partition
     rewritten since, removed, or older than the newest covered one means a rebuild from every
-    sightings partition (Parquet, never the raw pages).
+    sightings partition (Parquet, never the raw pages). `batches`: the batches to read (the done
+    ones; see defs/registrar.py), else every stored partition.
     """
-    current = {
-        key: store.fingerprint(warehouse, ARTICLE_SIGHTINGS, {"batch": key})
-        for key in store.partitions(warehouse, ARTICLE_SIGHTINGS)
-    }
+    current = _current(warehouse, batches)
     covered = covered_partitions(warehouse)
     new = sorted(set(current) - set(covered or {}))
     incremental = (
@@ -216,8 +239,9 @@ def update_articles(warehouse: Path) -> ArticlesUpdate:
             ]
         )
         return ArticlesUpdate(fold_articles(previous, sightings.lazy()), dict(current), read=new)
+    sightings = store.scan(warehouse, ARTICLE_SIGHTINGS).filter(pl.col("batch").is_in(sorted(current)))
     return ArticlesUpdate(
-        consolidate_articles(store.scan(warehouse, ARTICLE_SIGHTINGS)),
+        consolidate_articles(sightings),
         dict(current),
         read=sorted(current),
         rebuilt=True,

@@ -8,9 +8,13 @@ orchestrator database can be rebuilt from them.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,24 +53,56 @@ def registered_files(warehouse: Path) -> set[str]:
     return {f for key in list_batches(warehouse) for f in load_batch(warehouse, key).files}
 
 
+# Held (an exclusive `flock`) by whoever registers files: the sensor's tick or the command line.
+LOCK_FILE = ".registrar.lock"
+_held = threading.local()  # lock files this thread holds, so that a holder may register again
+
+
+@contextmanager
+def registrar_lock(warehouse: Path, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the warehouse's registrar lock: True once held; False at once when another process or
+    thread holds it and `wait` is False. Nested holds by the same thread are free."""
+    folder = manifest_dir(warehouse)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = str((folder / LOCK_FILE).resolve())
+    held: frozenset[str] = getattr(_held, "paths", frozenset())
+    if path in held:
+        yield True
+        return
+    with open(path, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        _held.paths = held | {path}
+        try:
+            yield True
+        finally:
+            _held.paths = held
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def register_new_files(
     raw_dir: Path, warehouse: Path, found: Discovery | None = None
 ) -> tuple[Batch | None, Discovery]:
     """Register the raw files no batch holds yet as a new batch; None when there are none.
-    `found`: the folder's listing if the caller already made it."""
+    `found`: the folder's listing if the caller already made it.
+
+    Under the registrar lock, the registered files are read and the new ones claimed in one step:
+    two callers at once (a sensor tick and `run`) never put a file in two batches."""
     found = found if found is not None else discover(raw_dir)
-    known = registered_files(warehouse)
-    new = [f for f in found.files if f not in known]
-    if not new:
-        return None, found
-    folder = manifest_dir(warehouse)
-    folder.mkdir(parents=True, exist_ok=True)
-    while True:
+    with registrar_lock(warehouse):
+        known = registered_files(warehouse)
+        new = [f for f in found.files if f not in known]
+        if not new:
+            return None, found
         existing = list_batches(warehouse)
         key = f"{int(existing[-1]) + 1 if existing else 1:05d}"
         batch = Batch(key=key, files=tuple(new), created_at=datetime.now(UTC).isoformat(timespec="seconds"))
-        if _claim(folder / f"{key}.json", batch):
-            return batch, found
+        if not _claim(manifest_dir(warehouse) / f"{key}.json", batch):  # only a writer ignoring the lock gets here
+            raise RuntimeError(f"batch {key} was registered by a process that does not take {LOCK_FILE}")
+        return batch, found
 
 
 def _claim(path: Path, batch: Batch) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import errno
 import io
+import logging
 import os
 import stat
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -22,6 +24,7 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 Record = Snapshot | SnapshotFailure
+log = logging.getLogger(__name__)
 
 
 def read_file(
@@ -224,6 +227,59 @@ _WARC_DAMAGE = (
 _MANDATORY = ("WARC-Type", "WARC-Record-ID", "Content-Length")
 
 
+@dataclass(frozen=True)
+class _WarcRecord:
+    """What the reader takes from one WARC record: everything warcio is asked for, in one place."""
+
+    complete: bool  # the mandatory headers are there
+    page: bool = False  # an HTML response with a 2xx status (or an HTML resource): read as a snapshot
+    rec_type: str | None = None
+    content_type: str = ""
+    status: str | None = None  # HTTP status code, when the record holds an HTTP response
+    url: str | None = None
+    record_id: str | None = None
+    payload: bytes = b""
+    missing: int = 0  # bytes the record declares beyond where its data ends
+    digest_problems: tuple[str, ...] | None = None  # None when the digests check out or are absent
+    warc_date: str | None = None
+    http_date: str | None = None
+
+
+def _take(record, max_bytes: int) -> _WarcRecord:
+    """Read one record through warcio (which raises plain Python errors on damaged records)."""
+    if not all(record.rec_headers.get_header(h) for h in _MANDATORY):
+        return _WarcRecord(complete=False)
+    if record.rec_type not in ("response", "resource"):
+        return _WarcRecord(complete=True, rec_type=record.rec_type)
+    headers = record.http_headers
+    content_type = (
+        (headers.get_header("Content-Type") if headers is not None else None)
+        or record.rec_headers.get_header("Content-Type")
+        or ""
+    )
+    kept = content_type.lower().split(";")[0].strip() in _HTML_TYPES
+    status = headers.get_statuscode() if headers is not None else None
+    if not kept or (status is not None and not status.startswith("2")):
+        return _WarcRecord(complete=True, rec_type=record.rec_type, content_type=content_type, status=status)
+    payload = record.content_stream().read(max_bytes + 1)
+    return _WarcRecord(
+        complete=True,
+        page=True,
+        rec_type=record.rec_type,
+        content_type=content_type,
+        status=status,
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        record_id=record.rec_headers.get_header("WARC-Record-ID"),
+        payload=payload,
+        # warcio ends a record quietly where the data ends or stops inflating: check both the
+        # declared length and the digests, so that a cut payload is never taken for a page.
+        missing=record.raw_stream.limit if len(payload) <= max_bytes else 0,
+        digest_problems=tuple(record.digest_checker.problems) if record.digest_checker.passed is False else None,
+        warc_date=record.rec_headers.get_header("WARC-Date"),
+        http_date=headers.get_header("Date") if headers is not None else None,
+    )
+
+
 def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -> Iterator[Record]:
     size = os.fstat(fh.fileno()).st_size
 
@@ -238,67 +294,66 @@ def _read_warc(fh: io.BufferedReader, rel_path: str, fmt: str, max_bytes: int) -
         )
 
     n_records = 0
-    try:
-        for record in ArchiveIterator(fh, arc2warc=True, check_digests=True):
+    n_yielded = 0
+    kinds: dict[str, int] = {}  # record types and content types of the records that held no page
+    records = iter(ArchiveIterator(fh, arc2warc=True, check_digests=True))
+    while True:
+        # Only warcio's own work is guarded: an error of this module's code is a bug, not damage.
+        try:
+            record = next(records, None)
+            if record is None:
+                break
             n_records += 1
-            if not all(record.rec_headers.get_header(h) for h in _MANDATORY):
-                yield damaged(f"record {n_records} lacks one of the headers {', '.join(_MANDATORY)}", n_records)
-                return
-            if record.rec_type not in ("response", "resource"):
-                continue
-            headers = record.http_headers
-            content_type = (
-                (headers.get_header("Content-Type") if headers is not None else None)
-                or record.rec_headers.get_header("Content-Type")
-                or ""
-            )
-            if content_type.lower().split(";")[0].strip() not in _HTML_TYPES:
-                continue
-            if headers is not None and not headers.get_statuscode().startswith("2"):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            record_id = record.rec_headers.get_header("WARC-Record-ID")
-            payload = record.content_stream().read(max_bytes + 1)
-            # warcio ends a record quietly where the data ends or stops inflating: check both the
-            # declared length and the digests, so that a cut payload is never taken for a page.
-            missing = record.raw_stream.limit if len(payload) <= max_bytes else 0
-            if missing:
-                yield damaged(
-                    f"record {n_records} is cut short ({missing} bytes missing)",
-                    n_records,
-                    url=url,
-                    warc_record_id=record_id,
-                )
-                continue
-            if record.digest_checker.passed is False:
-                problems = "; ".join(record.digest_checker.problems)
-                yield damaged(f"record {n_records}: {problems}", n_records, url=url, warc_record_id=record_id)
-                continue
-            warc_date = record.rec_headers.get_header("WARC-Date")
-            when = capture_time.from_http_date(warc_date)
-            source = "warc-date" if when else None
-            if when is None and headers is not None:
-                when = capture_time.from_http_date(headers.get_header("Date"))
-                source = "http-date" if when else None
-            yield _snapshot(
-                payload,
-                path=rel_path,
-                fmt=fmt,
-                html=True,
-                declared=_charset_of(content_type),
-                captured_at=when,
-                captured_source=source,
-                max_bytes=max_bytes,
-                url=url,
-                warc_record_id=record_id,
-            )
-    except _WARC_DAMAGE as exc:
-        yield damaged(f"after {n_records} records: {type(exc).__name__}: {exc}", n_records)
-        return
+            taken = _take(record, max_bytes)
+        except _WARC_DAMAGE as exc:
+            detail = f"after {n_records} records: {type(exc).__name__}: {exc}"
+            log.warning("%s: the rest of the WARC file is skipped, %s", rel_path, detail)
+            yield damaged(detail, n_records)
+            return
+        if not taken.complete:
+            yield damaged(f"record {n_records} lacks one of the headers {', '.join(_MANDATORY)}", n_records)
+            return
+        if not taken.page:
+            kind = f"{taken.rec_type} {taken.content_type.split(';')[0].strip() or '(no type)'}"
+            kinds[kind] = kinds.get(kind, 0) + 1
+            continue
+        n_yielded += 1
+        where = {"url": taken.url, "warc_record_id": taken.record_id}
+        if taken.missing:
+            yield damaged(f"record {n_records} is cut short ({taken.missing} bytes missing)", n_records, **where)
+            continue
+        if taken.digest_problems is not None:
+            yield damaged(f"record {n_records}: {'; '.join(taken.digest_problems)}", n_records, **where)
+            continue
+        when = capture_time.from_http_date(taken.warc_date)
+        source = "warc-date" if when else None
+        if when is None:
+            when = capture_time.from_http_date(taken.http_date)
+            source = "http-date" if when else None
+        yield _snapshot(
+            taken.payload,
+            path=rel_path,
+            fmt=fmt,
+            html=True,
+            declared=_charset_of(taken.content_type),
+            captured_at=when,
+            captured_source=source,
+            max_bytes=max_bytes,
+            **where,
+        )
     if n_records == 0:
         yield damaged(f"no WARC record found in {size} bytes", n_records)
     elif fh.tell() < size:
         yield damaged(f"reading stopped at byte {fh.tell()} of {size}, after {n_records} records", n_records)
+    elif n_yielded == 0:  # read whole, yet nothing to show for it: say so, so the file is accounted for
+        found = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        yield SnapshotFailure(
+            path=rel_path,
+            format=fmt,
+            reason="no_pages",
+            detail=f"{n_records} records, none an HTML page with a 2xx status: {found}"[:500],
+            snapshot_id=snapshot_id_of(sha256_hex(f"warc:{rel_path}:no_pages".encode())),
+        )
 
 
 def _charset_of(content_type: str) -> str | None:

@@ -55,6 +55,7 @@ REASONS = {
     "unreadable": "the file could not be opened or read, or is not a regular file (FIFO, socket, device, folder)",
     "corrupt_gzip": "the gzip stream is corrupt or truncated",
     "corrupt_warc": "the WARC file is corrupt, truncated or holds no record; records before the damage are kept",
+    "no_pages": "a WARC file read to its end whose records hold no HTML page with a 2xx status",
     "empty": "the file or payload has no content, or only white space and a byte-order mark",
     "not_text": "the payload is binary, not text",
     "too_large": "the payload exceeds the size limit",

@@ -203,7 +203,12 @@ ENTITY_COVERAGE = Table(
         _c("language", pl.String(), "the text's language"),
         _c("model", pl.String(), "pipeline used; null when skipped"),
         _c("n_entities", pl.Int32(), "mentions found", False),
-        _c("skipped_reason", pl.String(), "why no pipeline ran, e.g. no model for the language"),
+        _c("skipped_reason", pl.String(), "why no pipeline ran, e.g. no model for the language, or why it failed"),
+        _c(
+            "capped_at",
+            pl.Int64(),
+            "a text longer than this many characters was recognised up to it (null: every text whole)",
+        ),
         _c("links", LINKS, "acronyms the text defines, joining their key to the long name's across texts", False),
     ),
 )

@@ -224,3 +224,23 @@ def scan_location(location: str | Path, table: Table, storage_options: dict[str,
         hive_schema=hive or None,
         storage_options=storage_options,
     )
+
+
+def null_counts(path: Path, columns: list[str]) -> dict[str, int | None]:
+    """Nulls of each top-level column of a stored file, from its footer's statistics (no data is
+    read); None where a writer kept no statistics for the column."""
+    counts: dict[str, int | None] = dict.fromkeys(columns, 0)
+    with pq.ParquetFile(path) as parquet:
+        meta = parquet.metadata
+        where = {meta.schema.column(i).path: i for i in range(meta.num_columns)}
+        for name in columns:
+            if name not in where:  # a nested column (its leaves have longer paths): not counted here
+                counts[name] = None
+                continue
+            for g in range(meta.num_row_groups):
+                stats = meta.row_group(g).column(where[name]).statistics
+                if stats is None or not stats.has_null_count:
+                    counts[name] = None
+                    break
+                counts[name] += stats.null_count
+    return counts

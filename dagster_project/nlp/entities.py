@@ -4,11 +4,10 @@ where the project has no pipeline for the language."""
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import gc
 import json
 import multiprocessing
-import signal
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster_project.nlp.spans import LABELS, trim
-from dagster_project.parallel import resolve_workers
+from dagster_project.parallel import ordered_map, resolve_workers
 
 if TYPE_CHECKING:  # spaCy is imported when a pipeline loads, not with the orchestrator's definitions
     from spacy.language import Language
@@ -95,15 +94,16 @@ class EntityRecognizer:
         """Mentions of each text, in order; spans are exact: text[start:end] == mention.text.
         Several processes are used only for enough texts to pay for starting them."""
         texts = list(texts)
-        nlp = self.pipeline(language)
         processes = n_process or self.n_process
         if sum(map(len, texts)) < processes * self.min_chars_per_process or multiprocessing.current_process().daemon:
             processes = 1
         if processes == 1:
-            for doc in nlp.pipe(texts, batch_size=self.batch_size):
+            for doc in self.pipeline(language).pipe(texts, batch_size=self.batch_size):
                 yield mentions_of(doc)
             return
-        yield from _parallel(nlp, texts, processes, self.batch_size)
+        start = functools.partial(_start_worker, self.pipelines, self.rule_languages, language, self.batch_size)
+        for mentions in ordered_map(_work, _balanced_chunks(texts, processes * 8), processes, initializer=start):
+            yield from mentions
 
     def pipeline(self, language: str) -> Language:
         """`language`'s pipeline, loaded once per process (or waited for, if another thread loads it)."""
@@ -112,26 +112,8 @@ class EntityRecognizer:
         key = (language, self.pipelines.get(language))
         with _LOADING:
             if key not in _LOADED:
-                # Loading makes a great many objects and no garbage: collections meanwhile would only
-                # walk the growing heap over and over (a second or two of the load).
-                collecting = gc.isenabled()
-                gc.disable()
-                try:
-                    _LOADED[key] = self._load(language)
-                finally:
-                    if collecting:
-                        gc.enable()
+                _LOADED[key] = self._load(language)
         return _LOADED[key]
-
-    def preload(self) -> None:
-        """Load every language's pipeline now (meant for a background thread, while other stages
-        run). A pipeline that fails to load is left for `pipeline` to report, where it is needed.
-        All are loaded under one hold of the lock: the entity stage waits for the whole, and never
-        forks its workers while this thread is half-way through a load."""
-        with _LOADING:
-            for language in dict.fromkeys([*self.pipelines, *self.rule_languages]):
-                with contextlib.suppress(Exception):
-                    self.pipeline(language)
 
     def _load(self, language: str) -> Language:
         import spacy
@@ -190,20 +172,28 @@ def mentions_of(doc) -> list[Mention]:
     return mentions
 
 
-# The pipeline the forked workers inherit (copy-on-write) instead of receiving it pickled.
+# The pipeline of an entity worker process, loaded once by `_start_worker` (the pool's initializer).
 _WORKER: tuple[Language, int] | None = None
 
 
+def _start_worker(
+    pipelines: Mapping[str, str], rule_languages: tuple[str, ...], language: str, batch_size: int
+) -> None:
+    global _WORKER
+    recognizer = EntityRecognizer(pipelines, rule_languages, batch_size=batch_size, n_process=1)
+    _WORKER = (recognizer.pipeline(language), batch_size)
+    # The loaded pipeline is millions of objects that live as long as this process: out of the garbage
+    # collector's way (documented use of gc.freeze, in the worker's own main thread), each collection
+    # would walk them all again while the texts are recognised.
+    gc.freeze()
+
+
 def _work(texts: list[str]) -> list[list[Mention]]:
-    assert _WORKER is not None
+    """Mentions of a chunk of texts, in a worker: only the mentions go back, not spaCy's docs."""
+    if _WORKER is None:
+        raise RuntimeError("an entity worker was started without its pipeline (see _start_worker)")
     nlp, batch_size = _WORKER
     return [mentions_of(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
-
-
-def _default_signals() -> None:
-    # Forked workers inherit the orchestrator's SIGTERM handler, which raises in them when the pool
-    # is shut down; the default handler just ends them.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _balanced_chunks(texts: list[str], n_chunks: int) -> list[list[str]]:
@@ -219,22 +209,3 @@ def _balanced_chunks(texts: list[str], n_chunks: int) -> list[list[str]]:
         chunks[-1].append(text)
         size += len(text)
     return [c for c in chunks if c]
-
-
-def _parallel(nlp: Language, texts: list[str], processes: int, batch_size: int) -> Iterator[list[Mention]]:
-    """Chunks of texts on forked worker processes that send back only the mentions; spaCy's own
-    `n_process` sends back whole serialised docs, which costs the parent more than it saves."""
-    global _WORKER
-    _WORKER = (nlp, batch_size)
-    chunks = _balanced_chunks(texts, processes * 8)
-    # Objects frozen before the fork are never visited by the workers' garbage collector, so the
-    # pages holding the loaded pipeline stay shared instead of being copied into every worker.
-    gc.collect()
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=_default_signals) as pool:
-            for mentions in pool.imap(_work, chunks):
-                yield from mentions
-    finally:
-        gc.unfreeze()
-        _WORKER = None

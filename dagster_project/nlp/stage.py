@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from dagster_project.lake.schemas import (
     ENTITY_COVERAGE,
     HEADLINES,
     LINKS,
+    Table,
     conform,
     empty,
 )
@@ -38,6 +41,13 @@ from dagster_project.progress import Progress
 INPUTS_KEY = "news_lake.entity_inputs"
 # And the version of the catalogue rules that gave the stored mentions their keys.
 RESOLVER_KEY = "news_lake.entity_resolver"
+
+# Longer texts are recognised up to here (see `_cap`; the cap is recorded in entity_coverage): a
+# spaCy pipeline refuses texts beyond its `max_length` (a million characters, error E088) and needs
+# about a gigabyte per hundred thousand characters of one text. A news article is far shorter.
+MAX_TEXT_CHARS = 200_000
+
+log = logging.getLogger(__name__)
 
 # What recognition finds; the catalogue adds the keys and entity_id.
 _FOUND = ("source", "source_id", "field", "text", "label", "start", "end", "model")
@@ -138,10 +148,15 @@ def headline_texts(headlines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 DISTINCT_DIR = "_headline_texts"
 
 
-def stored_headline_texts(warehouse: Path) -> pl.DataFrame:
-    """`headline_texts` of the whole `headlines` table, regrouped from each partition's distinct
-    texts (made once per version of a partition, then read back)."""
-    parts = [_partition_distinct(warehouse, key) for key in store.partitions(warehouse, HEADLINES)]
+def _headline_partitions(warehouse: Path, batches: Collection[str] | None) -> list[str]:
+    keys = store.partitions(warehouse, HEADLINES)
+    return keys if batches is None else [k for k in keys if k in set(batches)]
+
+
+def stored_headline_texts(warehouse: Path, batches: Collection[str] | None = None) -> pl.DataFrame:
+    """`headline_texts` of the whole `headlines` table (of `batches` only, if given), regrouped from
+    each partition's distinct texts (made once per version of a partition, then read back)."""
+    parts = [_partition_distinct(warehouse, key) for key in _headline_partitions(warehouse, batches)]
     if not parts:
         return headline_texts(empty(HEADLINES))
     return _as_texts(_distinct(pl.concat(parts)).collect())
@@ -220,12 +235,12 @@ def _resolve(kept: pl.DataFrame, recognised: pl.DataFrame, coverage: pl.DataFram
     return mentions, coverage
 
 
-def inputs_digest(warehouse: Path, recognizer: EntityRecognizer) -> str:
-    """Changes whenever the entity tables could: `articles` or a `headlines` partition rewritten or
-    added, another pipeline version, or other code in this package (rules, catalogue)."""
+def inputs_digest(warehouse: Path, recognizer: EntityRecognizer, batches: Collection[str] | None = None) -> str:
+    """Changes whenever the entity tables could: `articles` or a `headlines` partition (of `batches`,
+    if given) rewritten or added, another pipeline version, or other code in this package."""
     tables = [store.fingerprint(warehouse, ARTICLES)] + [
         f"{key}:{store.fingerprint(warehouse, HEADLINES, {'batch': key})}"
-        for key in store.partitions(warehouse, HEADLINES)
+        for key in _headline_partitions(warehouse, batches)
     ]
     models = [recognizer.model_for(language) for language in sorted({*PIPELINES, *RULE_LANGUAGES})]
     code = [hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(Path(__file__).parent.glob("*.py"))]
@@ -266,7 +281,7 @@ def recognise_texts(
     )
     prev_cov = empty(ENTITY_COVERAGE) if previous_coverage is None else previous_coverage
     prev_ent = empty(ENTITIES) if previous_entities is None else previous_entities
-    prev_cov = prev_cov.select(ENTITY_COVERAGE.column_names).cast(ENTITY_COVERAGE.schema)
+    prev_cov = _with_columns_of(ENTITY_COVERAGE, prev_cov).cast(ENTITY_COVERAGE.schema)
     prev_ent = prev_ent.select(ENTITIES.column_names).cast(ENTITIES.schema)
     if previous_resolver != resolver_version():  # keys made by other catalogue rules: made again
         prev_cov = prev_cov.with_columns(pl.lit(None, dtype=LINKS).alias("links"))
@@ -282,6 +297,8 @@ def recognise_texts(
 
     entity_rows: list[tuple] = []
     counts: dict[tuple[str, str], int] = {}
+    failed: dict[tuple[str, str], str] = {}  # unit -> why recognition failed on one of its texts
+    capped: dict[tuple[str, str], int] = {}  # unit -> the cap, when one of its texts was cut to it
     done = 0
     recognised_fields = todo.filter(pl.col("field") != OUTLET_FIELD)
     for (language, model), group in recognised_fields.group_by(["language", "model"], maintain_order=True):
@@ -289,14 +306,19 @@ def recognise_texts(
             continue
         # Each distinct text once: the same headline on many captures costs one pass.
         distinct = group.get_column("text").unique(maintain_order=True).to_list()
-        found = dict(zip(distinct, recognizer.recognise(distinct, language), strict=True))
+        found = _recognise_each(recognizer, distinct, language)
         for row in group.iter_rows(named=True):
+            unit = (row["source"], row["source_id"])
+            if len(row["text"]) > MAX_TEXT_CHARS:
+                capped[unit] = MAX_TEXT_CHARS
+            if isinstance(found[row["text"]], str):
+                failed[unit] = found[row["text"]]
+                continue
             for m in found[row["text"]]:
                 # A tuple per mention (a year of texts makes millions): a dict would take several times the memory.
                 entity_rows.append(
                     (row["source"], row["source_id"], row["field"], m.text, m.label, m.start, m.end, model)
                 )
-            unit = (row["source"], row["source_id"])
             counts[unit] = counts.get(unit, 0) + len(found[row["text"]])
         done += group.height
         if progress:
@@ -324,7 +346,18 @@ def recognise_texts(
         .then(pl.col("skipped_reason").fill_null(recognizer.skip_reason(None)))
         .alias("skipped_reason")
     )
-    new_cov = new_cov.with_columns(pl.lit(None, dtype=LINKS).alias("links"))
+    # A text the recogniser failed on: no model (so the next run tries it again) and the reason.
+    unit_keys = list(todo_units.select("source", "source_id").iter_rows())
+    new_cov = new_cov.with_columns(
+        pl.Series("_failed", [failed.get(u) for u in unit_keys], dtype=pl.String),
+        pl.Series("capped_at", [capped.get(u) for u in unit_keys], dtype=pl.Int64),
+        pl.lit(None, dtype=LINKS).alias("links"),
+    ).with_columns(
+        pl.when(pl.col("_failed").is_not_null()).then(None).otherwise(pl.col("model")).alias("model"),
+        pl.coalesce("_failed", "skipped_reason").alias("skipped_reason"),
+    )
+    recognised_units = set(unit_keys) - set(failed)
+    entity_rows = [r for r in entity_rows if (r[0], r[1]) in recognised_units] if failed else entity_rows
     recognised = pl.DataFrame(entity_rows, schema={c: ENTITIES.schema[c] for c in _FOUND}, orient="row")
     del entity_rows
     coverage = pl.concat([kept_cov, new_cov.select(ENTITY_COVERAGE.column_names).cast(ENTITY_COVERAGE.schema)])
@@ -341,3 +374,39 @@ def recognise_texts(
         n_kept=kept_cov.height,
         skipped=dict(new_cov.filter(pl.col("model").is_null()).group_by("skipped_reason").len().rows()),
     )
+
+
+def _with_columns_of(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the table's columns, those declared since it was written as nulls."""
+    missing = [pl.lit(None, dtype=table.schema[c]).alias(c) for c in table.column_names if c not in frame.columns]
+    return frame.with_columns(missing).select(table.column_names)
+
+
+def _recognise_each(recognizer: EntityRecognizer, texts: list[str], language: str) -> dict[str, list | str]:
+    """Each text's mentions, or why the recogniser failed on it: one bad text costs its own
+    mentions, never the others'. Texts longer than `MAX_TEXT_CHARS` are recognised up to the cap."""
+    capped = [_cap(t) for t in texts]
+    try:
+        return dict(zip(texts, recognizer.recognise(capped, language), strict=True))
+    except Exception:  # the recogniser is a third-party library: find the text it fails on, one by one
+        log.warning(
+            "entity recognition failed on a group of %d %s texts; retrying them one by one", len(texts), language
+        )
+    found: dict[str, list | str] = {}
+    for text, cut in zip(texts, capped, strict=True):
+        try:
+            found[text] = next(iter(recognizer.recognise([cut], language)))
+        except Exception as exc:  # the library's own errors (spaCy's ValueError E088, a component's bug)
+            reason = f"recognition failed: {type(exc).__name__}: {str(exc)[:200]}"
+            log.warning("no entities for a text of %d characters: %s", len(text), reason)
+            found[text] = reason
+    return found
+
+
+def _cap(text: str) -> str:
+    """`text`, or its start up to `MAX_TEXT_CHARS` cut at a white space: a prefix, so the mentions'
+    offsets hold for the whole text."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    cut = text.rfind(" ", MAX_TEXT_CHARS // 2, MAX_TEXT_CHARS)
+    return text[: cut if cut > 0 else MAX_TEXT_CHARS]

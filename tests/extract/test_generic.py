@@ -84,3 +84,35 @@ def test_a_page_without_a_date_gets_none_not_today():
     article = extract(snapshot.text, snapshot.media_type, snapshot.url).article
     assert article.published_at is None
     assert article.title.startswith("Die elektronische Patientenakte (ePA)")
+
+
+def test_two_sites_pages_with_the_same_title_and_no_date_stay_two_articles():
+    """No outlet or date to tell them apart: the host is part of the identity."""
+    from dagster_project.extract.records import Article
+
+    def page(url: str, outlet: str | None = None) -> Article:
+        return Article(title="Éditorial", paragraphs=("Un texte.",), extractor="generic", url=url, outlet=outlet)
+
+    assert page("https://www.un-site.example/edito").article_id != page("https://autre.example/edito").article_id
+    # The same page captured twice is still one article.
+    assert page("https://un-site.example/edito").article_id == page("https://www.un-site.example/edito?x").article_id
+
+
+def test_a_title_that_is_the_site_name_does_not_merge_a_sites_posts():
+    from dagster_project.extract.records import Article
+
+    def post(url: str, body: str) -> Article:
+        return Article(
+            title="Le Journal du Soir",
+            paragraphs=(body,),
+            extractor="generic",
+            url=url,
+            canonical_url=url,
+            site_name="Le Journal du Soir",
+            outlet="Le Journal du Soir",
+        )
+
+    first = post("https://journal.example/2026/03/14/un", "Premier billet.")
+    second = post("https://journal.example/2026/03/15/deux", "Second billet.")
+    assert first.article_id != second.article_id
+    assert first.article_id == post("https://journal.example/2026/03/14/un", "Premier billet, corrigé.").article_id

@@ -34,6 +34,15 @@ def wrong_schema(frame: pl.DataFrame, lake: LakeResource, key: str) -> pl.DataFr
     return frame
 
 
+def null_key(frame: pl.DataFrame, lake: LakeResource, key: str) -> pl.DataFrame:
+    """The declared types, but a null in a column declared non-nullable, written around the store."""
+    path = store.partition_dir(lake.warehouse, PAGES, {"batch": key}) / store.PART_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    bad = frame.with_columns(pl.lit(None, dtype=pl.String).alias("snapshot_id"))
+    bad.write_parquet(path)
+    return bad
+
+
 def ingest_that(damage):
     @dg.multi_asset(
         specs=[dg.AssetSpec("snapshots"), dg.AssetSpec("pages")],
@@ -53,7 +62,9 @@ def ingest_that(damage):
     return bad_ingest
 
 
-@pytest.mark.parametrize(("damage", "failed_check"), [(duplicate_key, "unique_key"), (wrong_schema, "schema")])
+@pytest.mark.parametrize(
+    ("damage", "failed_check"), [(duplicate_key, "unique_key"), (wrong_schema, "schema"), (null_key, "schema")]
+)
 def test_a_failed_blocking_check_stops_the_downstream_assets(tmp_path, damage, failed_check):
     raw = copy_files(tmp_path / "raw", SEED, RECONSTRUCTION)
     lake = LakeResource(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))

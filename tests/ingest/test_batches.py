@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.ingest.batches import (
+    LOCK_FILE,
     MANIFEST_DIR,
     Batch,
     list_batches,
@@ -63,8 +64,8 @@ def test_manifest_is_json_under_warehouse_batches(raw, warehouse):
     data = json.loads(manifest.read_text(encoding="utf-8"))
     assert data == {"batch": "00001", "created_at": batch.created_at, "files": list(batch.files)}
     assert load_batch(warehouse, "00001") == batch
-    # Nothing but the manifest is left behind.
-    assert sorted(p.name for p in (warehouse / "_batches").iterdir()) == ["00001.json"]
+    # Nothing but the manifest is left behind, beside the registrar's lock file.
+    assert sorted(p.name for p in (warehouse / "_batches").iterdir()) == [LOCK_FILE, "00001.json"]
 
 
 def test_second_call_without_new_files_registers_nothing(raw, warehouse):
@@ -139,3 +140,59 @@ def test_list_and_load_without_any_batch(warehouse):
     assert registered_files(warehouse) == set()
     with pytest.raises(FileNotFoundError, match="00001"):
         load_batch(warehouse, "00001")
+
+
+def test_registrations_at_the_same_time_put_each_file_in_exactly_one_batch(raw, warehouse, monkeypatch):
+    """A sensor tick and `run` registering together (here eight threads, released at once): every
+    file lands in exactly one batch. Reading the registered files is made slow, so that each caller
+    is still between reading them and claiming a batch when the others read them too."""
+    import threading
+    import time
+    from collections import Counter
+
+    from dagster_project.ingest import batches as module
+    from dagster_project.ingest.discover import discover
+
+    read = module.registered_files
+
+    def slow_read(where):
+        files = read(where)
+        time.sleep(0.2)
+        return files
+
+    monkeypatch.setattr(module, "registered_files", slow_read)
+    found = discover(raw)
+    start = threading.Barrier(8)
+    batches: list[Batch | None] = []
+
+    def register() -> None:
+        start.wait()
+        batches.append(register_new_files(raw, warehouse, found)[0])
+
+    threads = [threading.Thread(target=register) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    made = [b for b in batches if b is not None]
+    assert len(made) == 1
+    counts = Counter(f for key in list_batches(warehouse) for f in load_batch(warehouse, key).files)
+    assert set(counts) == set(found.files) and set(counts.values()) == {1}
+
+
+def test_the_registrar_lock_is_refused_to_a_second_holder_that_will_not_wait(warehouse):
+    import threading
+
+    from dagster_project.ingest.batches import registrar_lock
+
+    answers = []
+    with registrar_lock(warehouse) as held:
+        assert held
+        with registrar_lock(warehouse, wait=False) as again:  # the same thread: already held
+            assert again
+        other = threading.Thread(target=lambda: answers.append(registrar_lock(warehouse, wait=False).__enter__()))
+        other.start()
+        other.join()
+    assert answers == [False]
+    with registrar_lock(warehouse, wait=False) as free:
+        assert free

@@ -650,3 +650,33 @@ def test_zero_byte_gzip_is_empty(tmp_path):
     (tmp_path / "zero.html.gz").write_bytes(b"")
     (failure,) = read_all(tmp_path, "zero.html.gz")
     assert failure.reason == "empty"
+
+
+@pytest.mark.parametrize("error", [TypeError, KeyError, AttributeError, IndexError])
+def test_an_error_of_our_own_code_in_the_warc_reader_is_raised_not_counted_as_a_corrupt_file(monkeypatch, error):
+    """Only warcio's work is guarded: a bug in what we do with a record surfaces."""
+    from dagster_project.ingest import capture_time
+
+    def broken(_value):
+        raise error("a bug of ours")
+
+    monkeypatch.setattr(capture_time, "from_http_date", broken)
+    with pytest.raises(error, match="a bug of ours"):
+        read_all(RAW, WARC)
+
+
+def test_damage_warcio_raises_on_is_logged_with_what_was_skipped(tmp_path, caplog):
+    (tmp_path / "bad.warc.gz").write_bytes(b"\x1f\x8b\x08\x00" + b"\xff" * 200)  # a gzip header, then noise
+    with caplog.at_level("WARNING"):
+        records = read_all(tmp_path, "bad.warc.gz")
+    (failure,) = [r for r in records if isinstance(r, SnapshotFailure)]
+    assert failure.reason == "corrupt_warc" and failure.detail.startswith("after ")  # warcio raised
+    assert [m for m in caplog.messages if "bad.warc.gz" in m and "skipped" in m and failure.detail in m]
+
+
+def test_a_warc_file_read_to_its_end_without_any_page_is_accounted_for(tmp_path):
+    """Lines warcio reads as (ARC) records of no HTML page: one row says so, rather than none."""
+    (tmp_path / "lines.warc").write_bytes(b"this is not a WARC record\r\n" * 10)
+    (failure,) = read_all(tmp_path, "lines.warc")
+    assert failure.reason == "no_pages"
+    assert failure.detail.startswith("5 records, none an HTML page with a 2xx status")

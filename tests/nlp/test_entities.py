@@ -141,32 +141,6 @@ def test_the_french_pipeline_runs_only_what_entities_need(recognizer):
     assert all("\n" not in e.text for e in doc.ents)
 
 
-def test_pipelines_loaded_ahead_on_a_thread_are_the_ones_the_stage_uses(monkeypatch):
-    import threading
-
-    from dagster_project.nlp import entities
-
-    monkeypatch.setattr(entities, "_LOADED", {})  # none loaded yet in this process
-    loads: list[str] = []
-    real_load = EntityRecognizer._load
-
-    def counting_load(self, language):
-        loads.append(language)
-        return real_load(self, language)
-
-    monkeypatch.setattr(EntityRecognizer, "_load", counting_load)
-    ahead = threading.Thread(target=EntityRecognizer().preload)
-    ahead.start()
-    stage = EntityRecognizer(n_process=1)
-    nlp = stage.pipeline("fr")  # waits for the thread's load instead of making a second one
-    ahead.join()
-    assert sorted(loads) == ["ar", "de", "en", "es", "fr"]
-    assert stage.pipeline("fr") is nlp
-    (mentions,) = list(stage.recognise(["Le roi Mohammed VI a reçu Aziz Akhannouch à Rabat."], "fr"))
-    assert ("Aziz Akhannouch", "PER") in {(m.text, m.label) for m in mentions}
-    assert sorted(loads) == ["ar", "de", "en", "es", "fr"]  # recognising loaded nothing more
-
-
 @pytest.mark.parametrize(
     "language,text,names,not_names",
     [

@@ -273,3 +273,53 @@ def test_related_teasers_and_outlet_are_texts_and_the_outlet_an_organisation(rec
     found = set(recognise_texts(t, recognizer).entities.select("field", "text", "label").iter_rows())
     assert {("outlet", "2M", "ORG"), ("related:2", "Equateur", "LOC"), ("related:0", "Quito", "LOC")} <= found
     assert ("related:0", "Clôture", "LOC") not in found
+
+
+def test_a_text_longer_than_spacy_accepts_is_capped_and_the_other_texts_keep_their_entities(recognizer):
+    """A 14-million-character body (spaCy refuses texts beyond `nlp.max_length`, error E088) among
+    good pages: the good ones get their entities, the long one is recognised up to the cap, which
+    its coverage row records."""
+    from dagster_project.nlp.stage import MAX_TEXT_CHARS
+
+    huge = "Le Maroc a reçu M. Ahmed Skim à Quito. " + "bla " * 3_500_000
+    assert len(huge) > 14_000_000 > recognizer.pipeline("fr").max_length
+    arts = pl.concat([articles(), articles(body_a1=huge).head(1).with_columns(article_id=pl.lit("huge"))])
+    result = recognise_texts(pl.concat([article_texts(arts), headline_texts(headlines())]), recognizer)
+    coverage = {r["source_id"]: r for r in result.coverage.iter_rows(named=True)}
+    assert coverage["huge"]["capped_at"] == MAX_TEXT_CHARS
+    assert coverage["huge"]["skipped_reason"] is None and coverage["huge"]["n_entities"] > 0
+    assert coverage["a1"]["capped_at"] is None
+    good = result.entities.filter(pl.col("source_id") == "a1").get_column("text").to_list()
+    assert "Quito" in good and "Maroc" in good
+    assert result.entities.filter(pl.col("source_id") == "huge").get_column("end").max() <= MAX_TEXT_CHARS
+
+
+def test_a_text_the_recogniser_fails_on_becomes_a_coverage_row_with_its_reason(recognizer):
+    """The library raising on one text costs that text's entities only; the next run tries it again."""
+
+    class Failing:
+        def __getattr__(self, name):
+            return getattr(recognizer, name)
+
+        def recognise(self, texts, language, n_process=None):
+            for text in list(texts):
+                if "Genève" in text and "GFMD" in text:
+                    raise ValueError("[E000] the library gave up on this text")
+            yield from recognizer.recognise(texts, language)
+
+    result = recognise_texts(texts(), Failing())
+    coverage = {r["source_id"]: r for r in result.coverage.iter_rows(named=True)}
+    assert coverage["a2"]["model"] is None
+    assert coverage["a2"]["skipped_reason"] == "recognition failed: ValueError: [E000] the library gave up on this text"
+    assert coverage["a1"]["n_entities"] > 0 and coverage["a1"]["skipped_reason"] is None
+    assert result.entities.filter(pl.col("source_id") == "a2").is_empty()
+    assert not result.entities.filter(pl.col("source_id") == "a1").is_empty()
+    again = recognise_texts(
+        texts(),
+        recognizer,
+        previous_entities=result.entities,
+        previous_coverage=result.coverage,
+        previous_resolver=resolver_version(),
+    )
+    assert again.coverage.filter(pl.col("source_id") == "a2").get_column("model").item() is not None
+    assert not again.entities.filter(pl.col("source_id") == "a2").is_empty()
