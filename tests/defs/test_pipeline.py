@@ -221,6 +221,9 @@ def test_sensor_registers_new_files_as_a_partition_and_requests_a_run(tmp_path):
         instance.add_dynamic_partitions("batches", ["00001"])
         copy_files(raw, RECONSTRUCTION)
         result = raw_files_sensor(dg.build_sensor_context(instance=instance, resources={"lake": lake}))
-        # Nothing has run yet, so both batches are pending; run keys keep each to a single run.
-        assert [r.run_key for r in result.run_requests] == ["batch-00001", "batch-00002"]
+        # Nothing has run yet, so both batches are pending; run keys (the batch's, and its
+        # warehouse's digest) keep each to a single run.
+        keys = [r.run_key.split("@") for r in result.run_requests]
+        assert [batch for batch, _ in keys] == ["batch-00001", "batch-00002"]
+        assert len({where for _, where in keys}) == 1
         assert result.dynamic_partitions_requests[0].partition_keys == ["00002"]
