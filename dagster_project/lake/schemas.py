@@ -174,14 +174,24 @@ ENTITIES = Table(
     columns=(
         _c("source", pl.String(), "`article` or `headline`", False),
         _c("source_id", pl.String(), "the article_id, or the headline_id (one per distinct headline text)", False),
-        _c("field", pl.String(), "what the offsets index: an article's `title`, `body`, `outlet` or `related:<n>` (the title of its "
-            "n-th related teaser, from 0), a headline's `text`", False),
+        _c(
+            "field",
+            pl.String(),
+            "what the offsets index: an article's `title`, `body`, `outlet` or `related:<n>` (the title of its "
+            "n-th related teaser, from 0), a headline's `text`",
+            False,
+        ),
         _c("text", pl.String(), "the mention, equal to `<field>[start:end]`", False),
         _c("label", pl.String(), "`PER`, `ORG`, `LOC` or `MISC`", False),
         _c("start", pl.Int32(), "character offset of the mention's start in the field", False),
         _c("end", pl.Int32(), "character offset just past the mention's end", False),
-        _c("model", pl.String(), "what found it: a spaCy pipeline and the rule layer, `spacy:<pipeline>-<version>+rules-2` "
-            "(e.g. `spacy:fr_core_news_md-3.8.0+rules-2`), or `rules-2` alone", False),
+        _c(
+            "model",
+            pl.String(),
+            "what found it: a spaCy pipeline and the rule layer, `spacy:<pipeline>-<version>+rules-2` "
+            "(e.g. `spacy:fr_core_news_md-3.8.0+rules-2`), or `rules-2` alone",
+            False,
+        ),
         _c(
             "entity_key",
             pl.String(),
@@ -201,7 +211,12 @@ ENTITY_COVERAGE = Table(
     columns=(
         _c("source", pl.String(), "`article` or `headline`", False),
         _c("source_id", pl.String(), "the article_id, or the headline_id (one per distinct headline text)", False),
-        _c("text_sha256", pl.String(), "SHA-256 of the texts that were processed (an article's title, body, outlet and related teasers)", False),
+        _c(
+            "text_sha256",
+            pl.String(),
+            "SHA-256 of the texts that were processed (an article's title, body, outlet and related teasers)",
+            False,
+        ),
         _c("language", pl.String(), "the text's language"),
         _c("model", pl.String(), "pipeline used; null when skipped"),
         _c("n_entities", pl.Int32(), "mentions found", False),
