@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.reports import analysis_notebooks
 from dagster_project.settings import Settings
 from dagster_project.webui import LOCATION_NAME, ui_command
 from tests.conftest import REPO, SEED, copy_files
 
-NOTEBOOKS = ["01_corpus_overview", "02_headline_dynamics", "03_entities"]
+NOTEBOOKS = [path.stem for path in analysis_notebooks()]  # every numbered notebook gets a report
 
 
 def free_port() -> int:
