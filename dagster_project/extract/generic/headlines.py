@@ -225,8 +225,7 @@ def _around_in_teaser(top: LexborNode) -> tuple[list[str], list[str]]:
         parent = node.parent
         if parent is None or parent.tag in ("body", "html"):
             break
-        links = {urldefrag(a.attributes.get("href") or "").url for a in parent.css("a[href]")}
-        if len(links) > 2:
+        if _more_links_than(parent, 2):
             break
         before = [_text(s) for s in _siblings(node, "prev")]
         after = [_text(s) for s in _siblings(node, "next")]
@@ -235,6 +234,17 @@ def _around_in_teaser(top: LexborNode) -> tuple[list[str], list[str]]:
             return before, after
         node = parent
     return [], []
+
+
+def _more_links_than(node: LexborNode, limit: int) -> bool:
+    """Whether `node` links to more than `limit` distinct addresses (stops counting past the limit:
+    a teaser's container is small, a page-wide one is not worth counting through)."""
+    seen: set[str] = set()
+    for a in node.css("a[href]"):
+        seen.add(urldefrag(a.attributes.get("href") or "").url)
+        if len(seen) > limit:
+            return True
+    return False
 
 
 def _siblings(node: LexborNode, direction: str) -> list[LexborNode]:
