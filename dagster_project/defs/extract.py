@@ -1,4 +1,4 @@
-"""Extraction assets: `pages` -> `article_sightings` and `headlines` per batch; `articles` overall."""
+"""Extraction assets: `pages` -> `article_sightings`, `headlines` and `page_types` per batch; `articles` overall."""
 
 import dagster as dg
 import polars as pl
@@ -15,9 +15,9 @@ from dagster_project.defs.reporting import (
 )
 from dagster_project.defs.resources import LakeResource, Workers
 from dagster_project.defs.stored import stored_checks, stored_materialization
-from dagster_project.extract.stage import CHUNK_PAGES, articles_up_to_date, iter_extract, update_articles
+from dagster_project.extract.stage import articles_up_to_date, iter_extract, page_slices, update_articles
 from dagster_project.lake import store
-from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, PAGES, QUARANTINE, empty
+from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, PAGE_TYPES, PAGES, QUARANTINE, empty
 
 
 @dg.multi_asset(
@@ -30,12 +30,14 @@ from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES,
             kinds={"parquet"},
         ),
         dg.AssetSpec("headlines", deps=["pages"], description=HEADLINES.doc, group_name="extract", kinds={"parquet"}),
+        dg.AssetSpec("page_types", deps=["pages"], description=PAGE_TYPES.doc, group_name="extract", kinds={"parquet"}),
     ],
     partitions_def=batches,
     check_specs=[
         *check_specs(ARTICLE_SIGHTINGS),
         quarantine_rate_spec(ARTICLE_SIGHTINGS, "extract"),
         *check_specs(HEADLINES),
+        *check_specs(PAGE_TYPES),
     ],
 )
 def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers: Workers):
@@ -43,26 +45,28 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers
     key = context.partition_key
     partition = {"batch": key}
     n_pages = store.count_rows(lake.warehouse, PAGES, partition)
-    n_workers = workers.count(n_pages, CHUNK_PAGES)
-    context.log.info(f"batch {key}: {n_pages} pages, {n_workers} process(es)")
+    # The workers read their pieces of the pages file themselves: no page text in this process.
+    pieces = page_slices(store.partition_dir(lake.warehouse, PAGES, partition) / store.PART_FILE)
+    n_workers = workers.count(len(pieces), 1)
+    context.log.info(f"batch {key}: {n_pages} pages in {len(pieces)} pieces, {n_workers} process(es)")
     quarantine, extractors = [empty(QUARANTINE)], []
     with (
         store.PartitionWriter(lake.warehouse, ARTICLE_SIGHTINGS, partition) as sightings,
         store.PartitionWriter(lake.warehouse, HEADLINES, partition) as headlines,
+        store.PartitionWriter(lake.warehouse, PAGE_TYPES, partition) as page_types,
     ):
         for part in iter_extract(
-            store.iter_partition(lake.warehouse, PAGES, partition, rows=CHUNK_PAGES),
-            workers=n_workers,
-            total=n_pages,
-            progress=progress_logger(context, "pages extracted"),
+            pieces, workers=n_workers, total=n_pages, progress=progress_logger(context, "pages extracted")
         ):
             sightings.append(part.sightings)
             headlines.append(part.headlines)
+            page_types.append(part.page_types)
             quarantine.append(part.quarantine)
             extractors.append(part.sightings.group_by("extractor").len())
         quarantine_rows = pl.concat(quarantine)
         lake.write(QUARANTINE, quarantine_rows, stage="extract", batch=key)
         sightings_path = sightings.commit()
+        page_types_path = page_types.commit()
         # Headlines last: the run that materialises them decides whether the batch is done (see
         # defs/registrar.py: done when that run succeeded, every blocking check passed).
         headlines_path = headlines.commit()
@@ -76,6 +80,7 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers
         extractors=dg.MetadataValue.json({e: n for e, n in counts.iter_rows()}),
         **quarantine_metadata(quarantine_rows),
     )
+    yield stored_materialization(PAGE_TYPES, page_types_path)
     yield stored_materialization(HEADLINES, headlines_path)
 
 

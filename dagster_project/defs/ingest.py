@@ -14,7 +14,7 @@ from dagster_project.defs.reporting import (
 from dagster_project.defs.resources import LakeResource, Workers
 from dagster_project.defs.stored import stored_materialization
 from dagster_project.ingest.batches import load_batch
-from dagster_project.ingest.stage import CHUNK_FILES, iter_ingest
+from dagster_project.ingest.stage import count_pieces, iter_ingest
 from dagster_project.lake import store
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, empty
 
@@ -38,7 +38,7 @@ def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers:
     earlier = lake.scan(SNAPSHOTS).filter(pl.col("batch") < key).select("snapshot_id").collect()
     # Reading (decompressing, decoding, hashing) is about nine tenths of the work; this process
     # settles duplicates and writes the pages, the rest.
-    n_workers = workers.count(len(batch.files), CHUNK_FILES)
+    n_workers = workers.count(count_pieces(lake.raw, batch.files), 1)
     context.log.info(f"batch {key}: {len(batch.files)} files under {lake.raw}, {n_workers} process(es)")
     quarantine = [empty(QUARANTINE)]
     # Pages and the per-file rows go to disk piece by piece: what this process holds does not grow

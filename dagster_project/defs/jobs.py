@@ -4,7 +4,7 @@ import dagster as dg
 
 from dagster_project.defs.partitions import batches
 
-BATCH_ASSETS = ["snapshots", "pages", "article_sightings", "headlines"]
+BATCH_ASSETS = ["snapshots", "pages", "article_sightings", "headlines", "page_types"]
 CATALOG_ASSETS = ["articles", "entities", "entity_coverage", "entity_catalog"]
 
 process_batch = dg.define_asset_job(

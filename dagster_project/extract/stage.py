@@ -10,19 +10,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from dagster_project.extract.dispatch import extract
-from dagster_project.extract.page_type import PageType
 from dagster_project.extract.records import ExtractionError
 from dagster_project.extract.warm import start_worker
 from dagster_project.lake import store
-from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, QUARANTINE, conform, empty
+from dagster_project.lake.schemas import (
+    ARTICLE_SIGHTINGS,
+    ARTICLES,
+    HEADLINES,
+    PAGE_TYPES,
+    PAGES,
+    QUARANTINE,
+    conform,
+    empty,
+)
 from dagster_project.parallel import ordered_map
 from dagster_project.progress import Progress
 
-# Pages per piece of work handed to a process: large enough to amortise the hand-over, small
-# enough that a few pieces in flight stay far below the memory of a batch.
-CHUNK_PAGES = 250
+# Page text per piece of work handed to a process: the pages file's row groups (one per ingest
+# piece, see ingest.stage.CHUNK_BYTES) are put together up to this size. Pieces of about equal text
+# keep every worker busy to the end of the batch, and what a piece holds does not grow with the batch.
+CHUNK_BYTES = 16 * 2**20
 
 
 @dataclass
@@ -30,7 +40,43 @@ class ExtractResult:
     sightings: pl.DataFrame
     headlines: pl.DataFrame
     quarantine: pl.DataFrame
+    page_types: pl.DataFrame = field(default_factory=lambda: empty(PAGE_TYPES))
     n_pages: int = 0
+
+
+@dataclass(frozen=True)
+class PageSlice:
+    """Row groups of a stored pages file: what a worker reads for itself, so that page text never
+    passes through the run's process."""
+
+    path: str
+    row_groups: tuple[int, ...]
+    n_pages: int
+
+    def read(self) -> pl.DataFrame:
+        with pq.ParquetFile(self.path) as parquet:
+            return conform(PAGES, pl.from_arrow(parquet.read_row_groups(list(self.row_groups))))
+
+
+def page_slices(path: Path, max_bytes: int | None = None) -> list[PageSlice]:
+    """The row groups of a pages file, consecutive ones together up to `max_bytes` (uncompressed)."""
+    max_bytes = CHUNK_BYTES if max_bytes is None else max_bytes
+    out: list[PageSlice] = []
+    groups: list[int] = []
+    rows = size = 0
+    with pq.ParquetFile(path) as parquet:
+        meta = parquet.metadata
+        for i in range(meta.num_row_groups):
+            group = meta.row_group(i)
+            if groups and size + group.total_byte_size > max_bytes:
+                out.append(PageSlice(str(path), tuple(groups), rows))
+                groups, rows, size = [], 0, 0
+            groups.append(i)
+            rows += group.num_rows
+            size += group.total_byte_size
+    if groups:
+        out.append(PageSlice(str(path), tuple(groups), rows))
+    return out
 
 
 def extract_pages(pages: pl.DataFrame, *, progress: Progress | None = None) -> ExtractResult:
@@ -40,43 +86,56 @@ def extract_pages(pages: pl.DataFrame, *, progress: Progress | None = None) -> E
         sightings=pl.concat([empty(ARTICLE_SIGHTINGS), *(p.sightings for p in parts)]),
         headlines=pl.concat([empty(HEADLINES), *(p.headlines for p in parts)]),
         quarantine=pl.concat([empty(QUARANTINE), *(p.quarantine for p in parts)]),
+        page_types=pl.concat([empty(PAGE_TYPES), *(p.page_types for p in parts)]),
+        n_pages=pages.height,
     )
 
 
 def iter_extract(
-    page_chunks: Iterable[pl.DataFrame],
+    pieces: Iterable[pl.DataFrame | PageSlice],
     *,
     workers: int = 1,
     total: int | None = None,
     progress: Progress | None = None,
 ) -> Iterator[ExtractResult]:
-    """Extract pages arriving in chunks, over `workers` processes; one result per chunk, in order.
+    """Extract pages arriving in pieces (frames, or slices of a pages file that the worker reads),
+    over `workers` processes; one result per piece, in order.
 
     Each process keeps its own cache of headline languages, which lives as long as the pool
     (the whole batch), so a ticker headline is identified at most once per process.
     """
     done = 0
-    for result in ordered_map(_extract_chunk, page_chunks, workers, initializer=start_worker):
+    for result in ordered_map(_extract_chunk, pieces, workers, initializer=start_worker):
         done += result.n_pages
         if progress and total:
             progress(done, total)
         yield result
 
 
-def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
+def _extract_chunk(pages: pl.DataFrame | PageSlice) -> ExtractResult:
+    if isinstance(pages, PageSlice):
+        pages = pages.read()
     sightings: list[dict] = []
     headlines: list[dict] = []
     quarantine: list[dict] = []
-    for page in pages.iter_rows(named=True):
+    types: list[dict] = []
+    # One page's Python strings at a time (the whole piece's would double what the worker holds).
+    for page in pages.iter_rows(named=True, buffer_size=1):
         try:
-            stored = PageType(page["page_type"], page["page_type_reason"] or "") if page.get("page_type") else None
-            content = extract(page["text"], page["media_type"], page["url"], page_type=stored)
+            content = extract(page["text"], page["media_type"], page["url"])
         except ExtractionError as exc:
             quarantine.append(_quarantine(page, exc.reason, exc.detail))
             continue
         except Exception as exc:  # a parser bug on one page must not stop the batch
             quarantine.append(_quarantine(page, "extractor_crash", f"{type(exc).__name__}: {exc}"))
             continue
+        types.append(
+            {
+                "snapshot_id": page["snapshot_id"],
+                "page_type": content.page_type,
+                "page_type_reason": content.page_type_reason,
+            }
+        )
         for h in content.headlines:
             headlines.append({"snapshot_id": page["snapshot_id"], "captured_at": page["captured_at"], **h.fields()})
         a = content.article
@@ -106,6 +165,7 @@ def _extract_chunk(pages: pl.DataFrame) -> ExtractResult:
         sightings=conform(ARTICLE_SIGHTINGS, pl.DataFrame(sightings, schema=ARTICLE_SIGHTINGS.schema)),
         headlines=conform(HEADLINES, pl.DataFrame(headlines, schema=HEADLINES.schema)),
         quarantine=conform(QUARANTINE, pl.DataFrame(quarantine, schema=QUARANTINE.schema)),
+        page_types=conform(PAGE_TYPES, pl.DataFrame(types, schema=PAGE_TYPES.schema)),
         n_pages=pages.height,
     )
 

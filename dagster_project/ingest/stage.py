@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
-from dagster_project.extract.page_type import PageType, classify
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import Snapshot, SnapshotFailure
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, conform, empty
@@ -23,8 +22,14 @@ class IngestResult:
     quarantine: pl.DataFrame
 
 
-# Files per piece of work: small enough that a piece's pages fit in memory many times over.
+# A piece of work is at most this much page text (estimated from the files' sizes), and at most
+# CHUNK_FILES files: what a piece holds, in a worker and in this process, does not grow with the
+# size of the pages or of the batch. Each piece becomes one row group of the pages file, the unit the
+# extract stage hands to its workers.
+CHUNK_BYTES = 16 * 2**20
 CHUNK_FILES = 200
+# HTML shrinks about sixfold under gzip: a compressed file counts that many times its size.
+_GZIP_RATIO = 6
 
 
 def ingest(
@@ -56,25 +61,27 @@ def iter_ingest(
     seen_ids: set[str] | None = None,
     progress: Progress | None = None,
     workers: int = 1,
-    chunk_files: int = CHUNK_FILES,
 ) -> Iterator[IngestResult]:
-    """`ingest`, one piece of `chunk_files` files at a time, read by `workers` processes.
+    """`ingest`, one piece (see CHUNK_BYTES) at a time, read by `workers` processes.
 
     Files are read in parallel; duplicates are settled here, in file order, so the result does
     not depend on the number of workers.
     """
     files = list(files)
     seen = dict.fromkeys(seen_ids or (), "an earlier batch")
-    chunks = [(Path(raw_dir), files[i : i + chunk_files]) for i in range(0, len(files), chunk_files)]
     done = 0
-    for records_per_file, types_per_file in ordered_map(_read_files, chunks, min(workers, len(chunks))):
+    for records_per_file, texts in ordered_map(_read_files, pieces(Path(raw_dir), files), workers):
         snapshots: list[dict] = []
         pages: list[dict] = []
         quarantine: list[dict] = []
-        for records, page_types in zip(records_per_file, types_per_file, strict=True):
-            for record, page_type in zip(records, page_types, strict=True):
+        kept: list[bool] = []  # for each readable record, in order: is it a page of this batch
+        for records in records_per_file:
+            for record in records:
                 where = record.path + (f" ({record.warc_record_id})" if record.warc_record_id else "")
-                if record.snapshot_id in seen:
+                duplicate = record.snapshot_id in seen
+                if isinstance(record, Snapshot):
+                    kept.append(not duplicate)
+                if duplicate:
                     quarantine.append(
                         _quarantine(record, "duplicate_snapshot", f"same payload as {seen[record.snapshot_id]}")
                     )
@@ -91,35 +98,64 @@ def iter_ingest(
                             "url": record.url,
                             "captured_at": record.captured_at,
                             "media_type": record.media_type,
-                            "text": record.text,
-                            "page_type": page_type.kind if page_type else None,
-                            "page_type_reason": page_type.reason if page_type else None,
                         }
                     )
             done += 1
             if progress:
                 progress(done, len(files))
+        text = texts.filter(pl.Series(kept, dtype=pl.Boolean)) if kept else texts
         yield IngestResult(
             snapshots=conform(SNAPSHOTS, pl.DataFrame(snapshots, schema=SNAPSHOTS.schema)),
-            pages=conform(PAGES, pl.DataFrame(pages, schema=PAGES.schema)),
+            pages=conform(PAGES, _pages(pages, text)),
             quarantine=conform(QUARANTINE, pl.DataFrame(quarantine, schema=QUARANTINE.schema)),
         )
 
 
-def _read_files(chunk: tuple[Path, list[str]]) -> tuple[list[list[Snapshot | SnapshotFailure]], list[list]]:
-    """Each file's records, and the page type of each readable one (decided where it is read)."""
-    raw_dir, files = chunk
-    records = [list(read_file(raw_dir, rel, confined=True)) for rel in files]
-    return records, [[_page_type(r) for r in rs] for rs in records]
+def pieces(raw_dir: Path, files: list[str]) -> Iterator[tuple[Path, list[str]]]:
+    """`files` in order, cut into pieces of about CHUNK_BYTES of text (at most CHUNK_FILES files)."""
+    piece: list[str] = []
+    size = 0
+    for rel in files:
+        piece.append(rel)
+        size += _expected_bytes(raw_dir / rel)
+        if size >= CHUNK_BYTES or len(piece) >= CHUNK_FILES:
+            yield raw_dir, piece
+            piece, size = [], 0
+    if piece:
+        yield raw_dir, piece
 
 
-def _page_type(record: Snapshot | SnapshotFailure) -> PageType | None:
-    if isinstance(record, SnapshotFailure):
-        return None
+def count_pieces(raw_dir: Path, files: list[str]) -> int:
+    return sum(1 for _ in pieces(Path(raw_dir), files))
+
+
+def _expected_bytes(path: Path) -> int:
     try:
-        return classify(record.text, record.media_type, record.url)
-    except Exception:  # a bug in the decision must not cost the page: extraction decides again
-        return None
+        size = path.stat().st_size
+    except OSError:  # unreadable: reading it will say why, in a quarantine row
+        return 0
+    return size * _GZIP_RATIO if path.name.lower().endswith(".gz") else size
+
+
+def _read_files(chunk: tuple[Path, list[str]]) -> tuple[list[list[Snapshot | SnapshotFailure]], pl.Series]:
+    """Each file's records without their text, and the texts of the readable ones in order as one
+    Arrow-backed column: handed back to the run's process compactly, without a Python string per page."""
+    raw_dir, files = chunk
+    records: list[list[Snapshot | SnapshotFailure]] = []
+    texts: list[str] = []
+    for rel in files:
+        found = []
+        for record in read_file(raw_dir, rel, confined=True):
+            if isinstance(record, Snapshot):
+                texts.append(record.text)
+                record = replace(record, text="")
+            found.append(record)
+        records.append(found)
+    return records, pl.Series("text", texts, dtype=pl.String)
+
+
+def _pages(rows: list[dict], text: pl.Series) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={k: v for k, v in PAGES.schema.items() if k != "text"}).with_columns(text)
 
 
 def _snapshot_row(record: Snapshot | SnapshotFailure) -> dict:

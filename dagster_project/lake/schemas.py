@@ -91,11 +91,23 @@ PAGES = Table(
         CAPTURED_AT,
         _c("media_type", pl.String(), "`text/html` or `text/plain`", False),
         _c("text", pl.String(), "the decoded page (HTML source or plain text)", False),
+    ),
+)
+
+# Decided by the extract stage from the same parse as the extraction (each page is parsed once).
+PAGE_TYPES = Table(
+    name="page_types",
+    doc="What each extracted page is, and why: only articles give article sightings.",
+    key=("snapshot_id",),
+    partition_by=("batch",),
+    columns=(
+        SNAPSHOT_ID,
         _c(
             "page_type",
             pl.String(),
             "`article` (one story), `front` (a front or section page listing stories) or `other` "
-            "(legal, search, error or login page, or nothing readable); only articles give article sightings",
+            "(legal, search, error or login page, or nothing readable)",
+            False,
         ),
         _c("page_type_reason", pl.String(), "the evidence the page type was decided on"),
     ),
@@ -267,7 +279,18 @@ QUARANTINE = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (SNAPSHOTS, PAGES, ARTICLE_SIGHTINGS, ARTICLES, HEADLINES, ENTITIES, ENTITY_COVERAGE, QUARANTINE)
+    t.name: t
+    for t in (
+        SNAPSHOTS,
+        PAGES,
+        PAGE_TYPES,
+        ARTICLE_SIGHTINGS,
+        ARTICLES,
+        HEADLINES,
+        ENTITIES,
+        ENTITY_COVERAGE,
+        QUARANTINE,
+    )
 }
 TABLES[ENTITY_CATALOG.name] = ENTITY_CATALOG
 

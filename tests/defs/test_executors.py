@@ -83,10 +83,10 @@ def test_an_existing_dask_scheduler_gives_the_same_tables(tmp_path, in_process, 
 
 
 def test_pool_workers_give_the_same_tables(tmp_path, in_process, real_sample):
-    # Small chunks, so that the sample is really spread over the processes: with 3 workers ingest
-    # reads in 2 (this process writes), extraction runs in 3.
+    # Small pieces, so that the sample is really spread over the processes: with 3 workers ingest
+    # reads in 2 (this process writes), extraction runs in 3, each row group of the pages file a piece.
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("dagster_project.extract.stage.CHUNK_PAGES", 2)
+        mp.setattr("dagster_project.extract.stage.CHUNK_BYTES", 1)
         mp.setattr("dagster_project.ingest.stage.CHUNK_FILES", 2)
         pooled = run(tmp_path, "warehouse", Execution(executor="in_process", workers=3), real_sample)
     for name, frame in in_process.items():

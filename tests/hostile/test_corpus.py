@@ -96,7 +96,9 @@ def check_file(name: str, expect: list[dict], outcome, t: dict[str, pl.DataFrame
     assert snapshots.height >= 1 or any(e["kind"] == "quarantine" for e in expect), f"{rel} left no trace"
     if expect[0]["kind"] == "page":
         ids = snapshots["snapshot_id"].implode()
-        assert t["pages"].filter(pl.col("snapshot_id").is_in(ids))["page_type"].to_list() == [expect[0]["page_type"]]
+        assert t["page_types"].filter(pl.col("snapshot_id").is_in(ids))["page_type"].to_list() == [
+            expect[0]["page_type"]
+        ]
         assert t["article_sightings"].filter(pl.col("snapshot_id").is_in(ids)).height == 0
         assert t["headlines"].filter(pl.col("snapshot_id").is_in(ids)).height == 0
         assert t["quarantine"].filter(pl.col("path") == rel).height == 0

@@ -209,8 +209,6 @@ def test_any_page_text_round_trips_through_the_store(rows):
             "captured_at": [None] * len(rows),
             "media_type": ["text/html"] * len(rows),
             "text": [t for t, _ in rows],
-            "page_type": ["other"] * len(rows),
-            "page_type_reason": [None] * len(rows),
         },
         schema=PAGES.schema,
     )
