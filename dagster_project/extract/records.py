@@ -96,18 +96,25 @@ class Article:
     def article_id(self) -> str:
         """Stable across snapshots: the same story seen twice (as text or HTML) gets the same id.
 
-        Built from what every rendering of a page shows (title, outlet, publication date), with the
-        page's host when the outlet or the date is missing, so that two sites' pages titled alike
-        stay two articles. A title that is only the site's name identifies no page: such pages, and
-        pages without a title, fall back to their URL (canonical first), then to the start of their body.
+        A page that declares its own canonical address (one below the site's root: a site-wide one
+        names no page) is identified by it, since a blog's posts may share a title (the blog's name),
+        an outlet and a day. Otherwise the id is built from what every rendering of a page shows
+        (title, outlet, publication date), with the page's host when the outlet or the date is
+        missing, so that two sites' pages titled alike stay two articles (the start of the body
+        instead when the page has no address of its own). A title that is only the site's name
+        identifies no page: such pages, and pages without a title, fall back to their address, then
+        to the start of their body.
         """
         url = self.canonical_url or self.url
         title = self.title if self.title and not self._title_is_site_name() else None
-        if title:
+        if _below_root(self.canonical_url):
+            parts = [self.canonical_url]
+        elif title:
             parts = [title, self.outlet or "", self.published_at.isoformat() if self.published_at else ""]
             if not (self.outlet and self.published_at):
-                parts.append(_host(url))
-        elif url:
+                # The host tells two sites apart; with no address of the page's own, its text does.
+                parts.append(_host(url) if _below_root(url) else self.body[:2000])
+        elif _below_root(url):
             parts = [url]
         else:
             parts = [self.body[:2000]]
@@ -117,6 +124,15 @@ class Article:
     def _title_is_site_name(self) -> bool:
         title = normalise_key(self.title or "")
         return any(title == normalise_key(name) for name in (self.site_name, self.outlet) if name)
+
+
+def _below_root(url: str | None) -> bool:
+    """A web address with a path beyond the site's root (a site-wide canonical names no page)."""
+    try:
+        parts = urlsplit(url) if url else None
+    except ValueError:
+        return False
+    return bool(parts and parts.hostname and (parts.path.strip("/") or parts.query))
 
 
 def _host(url: str | None) -> str:
