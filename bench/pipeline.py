@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -185,6 +186,53 @@ def generate(work: Path, n: int) -> Path:
     return corpus
 
 
+def frontpages(work: Path, n: int) -> list[Path]:
+    """`n` captures of the real front pages of `shared/eval/frontpages-dev`, the 60 files over and over:
+    repeat r of a file is captured r days later (its name says so) and carries a comment of its
+    own at the end, so every capture is a snapshot of its own (a repeated payload would be set
+    aside as a duplicate), with the bytes and layout of a real page."""
+    import gzip
+    from datetime import timedelta
+
+    from bench.suites import EVAL
+    from dagster_project.ingest.capture_time import from_filename
+
+    sources = sorted((EVAL / "frontpages-dev" / "pages").glob("*.html.gz"))
+    corpus = work / f"frontpages-{n}"
+    if len(list(corpus.glob("*.html.gz"))) != n:
+        shutil.rmtree(corpus, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        for k in range(n):
+            source, r = sources[k % len(sources)], k // len(sources)
+            stamp = re.search(r"\d{4}-\d\d-\d\dT\d{6}", source.name).group(0)
+            when = from_filename(source.name) + timedelta(days=r)
+            name = source.name.replace(stamp, when.strftime("%Y-%m-%dT%H%M%S"))
+            html = gzip.decompress(source.read_bytes()) + f"\n<!-- capture {r} -->\n".encode()
+            (corpus / name).write_bytes(gzip.compress(html, compresslevel=1))
+    return sorted(corpus.glob("*.html.gz"))
+
+
+def article_pages(work: Path) -> list[Path]:
+    """The article pages of the extraction suites (Dragnet, trafilatura's eval half, article-dev: news
+    and blog articles; CleanEval's general web pages left out), one UTF-8 `.html` file each."""
+    from bench.suites import EVAL, load_article_dev, load_dragnet, load_trafilatura
+
+    corpus = work / "article-pages"
+    if not (corpus / ".done").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        suites = EVAL / "extraction-suites-dev"
+        pages = [
+            *load_dragnet(suites / "dragnet.tar.gz"),
+            *load_trafilatura(suites / "trafilatura-eval.tar.gz"),
+            *load_article_dev(EVAL / "article-extraction-dev"),
+        ]
+        for i, page in enumerate(pages):
+            (corpus / f"{page.suite}-{i:05d}.html").write_text(page.html, encoding="utf-8")
+        (corpus / ".done").touch()
+    return sorted(corpus.glob("*.html"))
+
+
 def link(files: list[Path], folder: Path) -> Path:
     """Hard links (same bytes, no copy; ingestion skips symlinks leaving the raw folder)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -230,10 +278,11 @@ def _proportional_rss(process: psutil.Process) -> int:
 def _collect(*procs: subprocess.Popen) -> dict:
     """Wait for child processes, sampling the summed RSS of all their trees."""
     start, peak, largest = time.perf_counter(), 0, 0
-    samples: list[tuple[float, int]] = []  # (epoch seconds, tree total)
+    samples: list[tuple[float, int, int]] = []  # (epoch seconds, tree total, the main processes' part)
     handles = [psutil.Process(p.pid) for p in procs]
+    own: dict[int, tuple[str, int]] = {}  # pid -> (main or worker, its largest PSS)
     while any(p.poll() is None for p in procs):
-        total = 0
+        total = mains = 0
         for h in handles:
             try:
                 tree = [h, *h.children(recursive=True)]
@@ -246,8 +295,11 @@ def _collect(*procs: subprocess.Popen) -> dict:
                     continue
                 total += rss
                 largest = max(largest, rss)
+                role = "main" if q.pid == h.pid else "worker"
+                mains += rss if role == "main" else 0
+                own[q.pid] = (role, max(rss, own.get(q.pid, (role, 0))[1]))
         peak = max(peak, total)
-        samples.append((time.time(), total))
+        samples.append((time.time(), total, mains))
         time.sleep(0.2)
     wall = time.perf_counter() - start
     results = [json.loads(p.stdout.read().strip().splitlines()[-1]) for p in procs]
@@ -255,19 +307,26 @@ def _collect(*procs: subprocess.Popen) -> dict:
         raise SystemExit(f"a benchmark run failed: {results}")
     steps: dict[str, float] = {}
     stage_peak: dict[str, float] = {}
+    stage_main: dict[str, float] = {}
     for r in results:
         for k, spans in r["steps"].items():
             seconds = sum(end - begin for begin, end in spans)
             steps[k] = max(steps.get(k, 0.0), seconds)  # side-by-side runs: the slower one bounds the stage
-            inside = [total for t, total in samples if any(begin <= t <= end for begin, end in spans)]
-            stage_peak[k] = max([stage_peak.get(k, 0.0), *(v / 2**20 for v in inside)])
+            inside = [(total, main) for t, total, main in samples if any(begin <= t <= end for begin, end in spans)]
+            stage_peak[k] = max([stage_peak.get(k, 0.0), *(v / 2**20 for v, _ in inside)])
+            stage_main[k] = max([stage_main.get(k, 0.0), *(v / 2**20 for _, v in inside)])
     return {
         "wall": wall,
         "warm": results[0].get("warm", {}),
         "steps": steps,
         "stage_peak_mb": stage_peak,
+        "stage_main_mb": stage_main,
         "peak_tree_mb": peak / 2**20,
         "max_process_mb": largest / 2**20,
+        # Each process's own peak (its PSS at the sample where it was largest), main processes first.
+        "process_peaks_mb": sorted(
+            ((r, v / 2**20) for r, v in own.values() if v > 20 * 2**20), key=lambda x: x[0] != "main"
+        ),
         "load": os.getloadavg()[0],
     }
 
@@ -283,10 +342,13 @@ def pages_in(warehouse: Path) -> int:
 def report(label: str, n: int, m: dict, pages: int | None = None) -> None:
     stages = "  ".join(f"{k} {v:6.1f}s {n / v:7.0f}/s" for k, v in m["steps"].items() if v > 0)
     distinct = f" ({pages} pages)" if pages is not None else ""
-    by_stage = ", ".join(f"{k} {v:.0f}" for k, v in m["stage_peak_mb"].items() if v > 0)
+    by_stage = ", ".join(
+        f"{k} {v:.0f} (main {m['stage_main_mb'][k]:.0f})" for k, v in m["stage_peak_mb"].items() if v > 0
+    )
     print(
         f"{label:<34} {n:>7} snapshots{distinct}  wall {m['wall']:7.1f}s ({n / m['wall']:6.0f}/s)  {stages}  "
-        f"peak tree {m['peak_tree_mb']:6.0f} MB ({by_stage})  largest process {m['max_process_mb']:6.0f} MB  "
+        f"peak tree {m['peak_tree_mb']:6.0f} MB ({by_stage})  largest process {m['max_process_mb']:6.0f} MB "
+        f"({', '.join(f'{r} {v:.0f}' for r, v in m['process_peaks_mb'])})  "
         f"load {m['load']:.1f}",
         flush=True,
     )
@@ -300,6 +362,14 @@ def main() -> None:
     parser.add_argument("--increment", type=float, default=0.01)
     parser.add_argument("--partitions", action="store_true", help="also time two batches side by side")
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/news-lake-bench"))
+    parser.add_argument("--frontpages", type=int, default=1000, help="real front pages: captures (0 to skip)")
+    parser.add_argument(
+        "--articles", action=argparse.BooleanOptionalAction, default=True, help="real article pages of the suites"
+    )
+    parser.add_argument(
+        "--script", action=argparse.BooleanOptionalAction, default=True, help="the script peer on the synthetic corpora"
+    )
+    parser.add_argument("--script-workers", type=int, nargs="+", help="the script's worker counts (default: --workers)")
     parser.add_argument("--child", choices=["full", "batch", "catalog", "warm"], help=argparse.SUPPRESS)
     parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
@@ -313,9 +383,19 @@ def main() -> None:
     work = args.work_dir
     work.mkdir(parents=True, exist_ok=True)
     most = max(args.workers)
-    print(f"SYNTHETIC corpora from bench/generate.py; {psutil.cpu_count()} cores; logs in {work}", flush=True)
+    print(f"{psutil.cpu_count()} cores; logs in {work}", flush=True)
     if len(args.workers) > 1:
         print(f"machine ceiling: 2 processes of a pure-Python loop do {machine_scaling():.2f}x one", flush=True)
+    if args.frontpages:
+        files = frontpages(work, args.frontpages)
+        versus_script(work, f"REAL front pages x{len(files)}", "front", files, args.workers, args.script_workers)
+    if args.articles:
+        files = article_pages(work)
+        versus_script(
+            work, f"REAL article pages ({len(files)})", "article", files, args.workers, args.script_workers, bodies=True
+        )
+    if args.sizes:
+        print("SYNTHETIC corpora from bench/generate.py", flush=True)
     for n in args.sizes:
         extra = max(1, round(n * args.increment))
         files = sorted(generate(work, n + extra).glob("synthetic_*"))
@@ -327,6 +407,10 @@ def main() -> None:
             raw = link(base, run_dir / "raw")
             full[w] = measure("full", raw, run_dir / "warehouse", w)
             report(f"full run, {w} worker(s)", n, full[w], pages_in(run_dir / "warehouse"))
+        if args.script:
+            script = measure_script(link(base, work / f"run-{n}-w{most}" / "raw"), work / f"script-{n}.parquet", most)
+            report(f"script, {most} worker(s)", n, script)
+            print(f"{'':<34} pipeline / script speed, {most} worker(s): {script['wall'] / full[most]['wall']:.2f}x")
         if 1 in full and most > 1:
             print(
                 f"{'':<34} {most} workers vs 1, end to end: {full[1]['wall'] / full[most]['wall']:.2f}x; "
@@ -366,6 +450,74 @@ def main() -> None:
         m = measure("batch", link(files, run_dir / "raw"), run_dir / "warehouse", most)
         report(f"ingest + extract only, {most} worker(s)", n, m, pages_in(run_dir / "warehouse"))
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def measure_script(raw: Path, out: Path, workers: int) -> dict:
+    """bench/script_peer.py over `raw`, its process tree sampled as the pipeline's is."""
+    cmd = [sys.executable, str(REPO / "bench" / "script_peer.py"), str(raw), str(out), "--workers", str(workers)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return _collect(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=_log(out), env=env, text=True))
+
+
+def versus_script(
+    work: Path,
+    label: str,
+    key: str,
+    files: list[Path],
+    workers: list[int],
+    script_workers: list[int] | None = None,
+    bodies: bool = False,
+) -> None:
+    """Full pipeline runs and script runs on the same files, for each worker count (the script's
+    own, `script_workers`, a subset), alternating which goes first; then the speed-ups, and
+    (`bodies`) the distinct article bodies kept."""
+    print(label, flush=True)
+    script_workers = workers if script_workers is None else script_workers
+    runs: dict[tuple[str, int], dict] = {}
+    for i, w in enumerate(sorted(workers, reverse=True)):
+        both = ("pipeline", "script") if i % 2 == 0 else ("script", "pipeline")
+        for who in (x for x in both if x == "pipeline" or w in script_workers):
+            run_dir = work / f"{key}-{who}-w{w}"
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raw = link(files, run_dir / "raw")
+            if who == "pipeline":
+                runs[who, w] = measure("full", raw, run_dir / "warehouse", w)
+                report(f"pipeline, {w} worker(s)", len(files), runs[who, w], pages_in(run_dir / "warehouse"))
+            else:
+                runs[who, w] = measure_script(raw, run_dir / "script.parquet", w)
+                report(f"script, {w} worker(s)", len(files), runs[who, w])
+    for w in workers:
+        if ("script", w) in runs:
+            ratio = runs["script", w]["wall"] / runs["pipeline", w]["wall"]
+            print(f"{'':<34} pipeline / script speed, {w} worker(s): {ratio:.2f}x", flush=True)
+    if len(workers) > 1:
+        low, high = min(workers), max(workers)
+        for who in ("pipeline", "script"):
+            if (who, low) not in runs or (who, high) not in runs:
+                continue
+            speedup = runs[who, low]["wall"] / runs[who, high]["wall"]
+            steps = ", ".join(
+                f"{k} {runs[who, low]['steps'][k] / v:.2f}x" for k, v in runs[who, high]["steps"].items() if v
+            )
+            print(f"{'':<34} {who}: {high} workers vs {low}: {speedup:.2f}x" + (f" ({steps})" if steps else ""))
+    if bodies:
+        extracted, kept, lost = distinct_bodies(work / f"{key}-pipeline-w{max(workers)}" / "warehouse")
+        print(
+            f"{'':<34} distinct article bodies: {extracted} extracted (article_sightings), {kept} in articles, "
+            f"{lost} never reach articles",
+            flush=True,
+        )
+
+
+def distinct_bodies(warehouse: Path) -> tuple[int, int, int]:
+    """Distinct bodies among the sightings, among the articles, and sightings' bodies no article has."""
+    from dagster_project.lake import store
+    from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES
+
+    seen = store.scan(warehouse, ARTICLE_SIGHTINGS).select("body").unique()
+    kept = store.scan(warehouse, ARTICLES).select("body").unique()
+    lost = seen.join(kept, on="body", how="anti").collect().height
+    return seen.collect().height, kept.collect().height, lost
 
 
 def partitions(work: Path, n: int, files: list[Path], workers: int) -> None:
