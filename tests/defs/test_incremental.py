@@ -16,7 +16,7 @@ from dagster_project.lake.schemas import ARTICLE_SIGHTINGS, ARTICLES, TABLES
 from dagster_project.settings import Settings
 from tests.conftest import RECONSTRUCTION, SEED, copy_files
 
-BATCH_TABLES = ("snapshots", "pages", "article_sightings", "headlines")
+BATCH_TABLES = ("snapshots", "pages", "article_sightings", "headlines", "page_types")
 SEED_CAPTURED = datetime(2026, 3, 15, 8, 0, tzinfo=UTC)  # the text capture, a day after the HTML one
 HTML_CAPTURED = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)  # from the HTML file's name
 
