@@ -55,7 +55,9 @@ class PageSlice:
 
     def read(self) -> pl.DataFrame:
         with pq.ParquetFile(self.path) as parquet:
-            return conform(PAGES, pl.from_arrow(parquet.read_row_groups(list(self.row_groups))))
+            # The declared columns only: files of earlier versions also hold the page type.
+            groups = parquet.read_row_groups(list(self.row_groups), columns=PAGES.column_names)
+            return conform(PAGES, pl.from_arrow(groups))
 
 
 def page_slices(path: Path, max_bytes: int | None = None) -> list[PageSlice]:

@@ -155,7 +155,8 @@ def files(warehouse: Path, table: Table) -> list[Path]:
 
 def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
     """Lazily read a whole table, partition columns included (empty frame if nothing is written).
-    Columns declared since a file was written read as null in its rows."""
+    Columns declared since a file was written read as null in its rows; columns no longer declared
+    (a file of an earlier version) are left out."""
     hive = {name: pl.String() for name in table.partition_by}
     found = files(warehouse, table)
     if not found:
@@ -166,13 +167,14 @@ def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
         hive_partitioning=bool(hive),
         hive_schema=hive or None,
         missing_columns="insert",
+        extra_columns="ignore",
     )
 
 
 def scan_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.LazyFrame:
     """Lazily read one stored partition (without its partition columns), as `scan` reads its file."""
     path = _stored_file(warehouse, table, partition)
-    return pl.scan_parquet(path, schema=table.schema, missing_columns="insert")
+    return pl.scan_parquet(path, schema=table.schema, missing_columns="insert", extra_columns="ignore")
 
 
 def read_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.DataFrame:

@@ -231,3 +231,32 @@ def test_columns_declared_after_a_file_was_written_scan_as_null(tmp_path):
     got = store.scan(tmp_path, ENTITIES).collect()
     assert got.columns == ENTITIES.column_names and got.schema == ENTITIES.schema
     assert got["entity_key"].to_list() == [None] and got["text"].to_list() == ["Quito"]
+
+
+def test_a_pages_file_of_an_earlier_version_still_reads_and_extracts(tmp_path):
+    """Earlier versions stored the page type in `pages`: those columns are left out, not an error."""
+    from dagster_project.extract.stage import extract_pages, page_slices
+    from dagster_project.lake.schemas import PAGES
+
+    old = pl.DataFrame(
+        {
+            "snapshot_id": ["a1"],
+            "path": ["a.html"],
+            "url": ["https://site.example/"],
+            "captured_at": [None],
+            "media_type": ["text/html"],
+            "text": ["<html><body><p>Bonjour.</p></body></html>"],
+            "page_type": ["other"],
+            "page_type_reason": ["an earlier decision"],
+        },
+        schema_overrides={"captured_at": pl.Datetime("us", "UTC")},
+    )
+    folder = store.partition_dir(tmp_path, PAGES, {"batch": "00001"})
+    folder.mkdir(parents=True)
+    old.write_parquet(folder / store.PART_FILE)
+    assert store.scan(tmp_path, PAGES).collect().columns == [*PAGES.column_names, "batch"]
+    assert store.scan_partition(tmp_path, PAGES, {"batch": "00001"}).collect().columns == PAGES.column_names
+    (piece,) = page_slices(folder / store.PART_FILE)
+    pages = piece.read()
+    assert pages.columns == PAGES.column_names and pages["text"].to_list() == old["text"].to_list()
+    assert extract_pages(pages).page_types["snapshot_id"].to_list() == ["a1"]
