@@ -1,9 +1,18 @@
-"""The whole pipeline on generated corpora: snapshots/s per stage, peak memory, 1% increments, 1 vs 2 workers.
+"""The whole pipeline on real and generated corpora: snapshots/s per stage, peak memory, 1 vs 2 workers, a script.
 
-    python bench/pipeline.py [--sizes 1000 10000] [--extract-size 100000] [--workers 1 2]
+    python bench/pipeline.py [--frontpages 1000] [--no-articles] [--script-workers 2] [--no-script]
+                             [--sizes 1000 10000] [--extract-size 100000] [--workers 1 2]
                              [--work-dir /tmp/news-lake-bench] [--increment 0.01] [--partitions]
 
-Corpora come from bench/generate.py (SYNTHETIC aggregator snapshots, seed 1, one week per 1,000
+Real corpora first (`shared/eval` beside the checkout): `--frontpages N` captures of the 60 real
+German front pages of `frontpages-dev` (each repeat dated a day later, with a comment of its own at
+the end, so that every capture is a snapshot of its own), and the article pages of the extraction
+suites (Dragnet, trafilatura's half, article-dev). Each is run through the full pipeline and through
+`bench/script_peer.py` (trafilatura + lingua + spaCy, the plain script a researcher would write) for
+each worker count, alternating which goes first; then the pipeline / script ratios, 2 vs 1 workers,
+and for the article pages the distinct article bodies extracted against those in `articles`.
+
+Generated corpora come from bench/generate.py (SYNTHETIC aggregator snapshots, seed 1, one week per 1,000
 snapshots); generation is not timed. For each size N the corpus has N + 1% snapshots in capture
 order: the first N are the initial folder, the rest "today's" files. Each measurement is one child
 process running the pipeline through Dagster (`run_pipeline`, in-process executor) on a fresh
@@ -31,8 +40,9 @@ host, give less than 2x; the pipeline cannot scale better than that).
 
 Peak memory: the sum over the child's process tree of each process's proportional resident set
 (PSS: pages shared between processes are split among them, so the sum is the tree's real
-footprint), sampled every 0.2 s, and the largest single process. The machine's load is printed with each
-figure: on a shared machine the figures move with it.
+footprint), sampled every 0.2 s; per stage the tree's peak and the run's own process's; and each
+process's own peak ("main" the run's process, "worker" every process it started). The machine's
+load is printed with each figure: on a shared machine the figures move with it.
 """
 
 from __future__ import annotations
