@@ -135,16 +135,24 @@ class _Walker:
                 continue
             if child.is_text_node:
                 text = child.text_content
-                if text:
-                    self.page_parts.append(text)
-                    if in_link:
-                        self.page_link_chars += len(text.strip())
-                    if in_body:
+                if not text:
+                    continue
+                if text.isspace():
+                    # White space separates words, except at the start of a block, where it is dropped.
+                    if self.page_parts:
+                        self.page_parts.append(text)
+                    if in_body and self.parts:
                         self.parts.append(text)
-                        if in_link:
-                            self.link_chars += len(text.strip())
-                        if in_skipped:
-                            self.skipped_chars += len(text.strip())
+                    continue
+                self.page_parts.append(text)
+                if in_link:
+                    self.page_link_chars += len(text.strip())
+                if in_body:
+                    self.parts.append(text)
+                    if in_link:
+                        self.link_chars += len(text.strip())
+                    if in_skipped:
+                        self.skipped_chars += len(text.strip())
                 continue
             tag = child.tag
             if tag in NEVER_RUNNING:
