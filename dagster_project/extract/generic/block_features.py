@@ -56,6 +56,7 @@ NAMES: tuple[str, ...] = (
     + ("window_prose", "window_links", "from_title", "from_rule_container", "from_h1")
 )
 PROSE_COLUMN = NAMES.index("prose_score")
+TITLE_COLUMN = NAMES.index("is_title")
 CATEGORICAL = tuple(i for i, name in enumerate(NAMES) if name.endswith("tag"))
 
 

@@ -215,10 +215,10 @@ def main_paragraphs(page: PageText, title: str | None = None, model: object = No
         return []
     features = block_features.features(blocks, names, title)
     keep = block_model.predict(features, features[:, block_features.PROSE_COLUMN] > 0, model)
-    title_words = block_features.title_words_of(title)
+    restates_title = features[:, block_features.TITLE_COLUMN] > 0
     return [
         paragraph
-        for b, kept in zip(blocks, keep, strict=True)
-        if kept and b.text.casefold() not in _AD_LABELS and not block_features.is_title(b.text, title_words)
+        for b, kept, is_title in zip(blocks, keep, restates_title, strict=True)
+        if kept and not is_title and b.text.casefold() not in _AD_LABELS
         for paragraph in b.text.split(PARAGRAPH_BREAK)
     ]
