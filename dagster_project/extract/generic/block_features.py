@@ -38,11 +38,11 @@ _OWN = (
     "is_title", "content_ancestors", "furniture_ancestors", "nearest_furniture", "nearest_content",
     "in_article", "in_main", "in_list", "in_table", "in_header", "in_form", "page_share", "log_page_blocks",
     "log_page_chars", "paragraph_count",
-)
+)  # fmt: skip
 _TEXT_RATIOS = (
     "punct_ratio", "log_commas", "log_sentences", "digit_ratio", "upper_ratio", "mean_word_len",
     "capitalised_words", "separator_ratio",
-)
+)  # fmt: skip
 _LEVELS = ("parent", "grandparent")
 _AGGREGATES = ("log_chars", "link_density", "log_blocks", "prose_share", "text_share")
 _NEIGHBOUR_STATS = ("log_chars", "link_density", "prose", "skipped_share", "tag")
