@@ -112,7 +112,8 @@ def page_blocks(page: Page) -> PageBlocks | None:
     skipped = boilerplate(tree)
     if tree.body is None:
         return None
-    blocks, names = text_blocks(tree.body, skipped)
+    walked = text_blocks(tree.body, skipped)
+    blocks, names = walked.blocks, walked.names
     if not blocks:
         return None
     counts = np.asarray([len(tokens(b.text)) for b in blocks], dtype=np.float64)

@@ -13,6 +13,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 # Most links on news pages are like this, and urljoin costs far more than this check. After the
 # host, any character but ASCII controls, space, DEL and ';' (listed as ranges: faster to match).
 _PLAIN_WEB_URL = re.compile(r"https?://[!$&'()*+,\-.0-9:=@A-Z_a-z~%]+(?:[/?#][!-:<-~\x80-\U0010ffff]*)?")
+# The scheme and host of such a URL, and a root-relative link (`/politik/a-1.html`) of the same
+# characters: urljoin gives the one followed by the other, unless the link has dot segments (`/./`,
+# `/../`) to resolve. Most other links on news pages are like this.
+_PLAIN_ORIGIN = re.compile(r"https?://[!$&'()*+,\-.0-9:=@A-Z_a-z~%]+(?=[/?#]|$)")
+_PLAIN_ROOT_PATH = re.compile(r"/(?!/)[!-:<-~\x80-\U0010ffff]*")
 
 
 def is_web_url(url: str | None) -> bool:
@@ -63,7 +68,12 @@ def absolute_url(href: str | None, base: str | None) -> str | None:
     if not href:
         return None
     # urlsplit drops an empty query or fragment ("http://a/b?", "http://a/b#", "http://a/b?#c").
-    if _PLAIN_WEB_URL.fullmatch(href) and not href.endswith(("?", "#")) and "?#" not in href:
+    plain = not href.endswith(("?", "#")) and "?#" not in href
+    if plain and _PLAIN_WEB_URL.fullmatch(href):
         return href
+    if plain and base and "/." not in href and _PLAIN_ROOT_PATH.fullmatch(href):
+        origin = _PLAIN_ORIGIN.match(base)
+        if origin:
+            return origin.group() + href
     url = _join(base, href) if base else href
     return url if is_web_url(url) else None

@@ -28,7 +28,7 @@ from dagster_project.extract import profile_html, profile_text
 from dagster_project.extract.generic import HIDDEN_HOLDERS as _HIDDEN_HOLDERS
 from dagster_project.extract.generic import reveal_hidden
 from dagster_project.extract.generic.cleaning import boilerplate
-from dagster_project.extract.generic.content import main_paragraphs, text_blocks
+from dagster_project.extract.generic.content import PageText, main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
 from dagster_project.extract.html_links import page_url
 from dagster_project.extract.profiles import Profile, load_profiles
@@ -51,8 +51,6 @@ _LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage"})
 _DATE_PATH = re.compile(r"/(19|20)\d\d/[01]?\d/")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_TEASERS = 8
-# Elements whose text is never running text of the page.
-_NEVER_PROSE = "script, style, noscript, template, svg, nav, footer, select, textarea"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +93,7 @@ def _classify_text(text: str, profiles: tuple[Profile, ...]) -> PageType:
 
 @dataclass(frozen=True, slots=True)
 class PageSignals:
-    """What the page says of itself before its boilerplate is removed."""
+    """What the page says of itself."""
 
     url: str | None
     service: str | None  # why it is a legal, account, search or error page; None when it is not
@@ -106,33 +104,31 @@ class PageSignals:
     prose_blocks: tuple[str, ...]
 
 
-def read_signals(tree: LexborHTMLParser, capture_url: str | None) -> PageSignals:
-    """The page's own evidence; read before the tree is cleaned (it does not change the tree)."""
+def read_signals(tree: LexborHTMLParser, capture_url: str | None, running: Sequence[str]) -> PageSignals:
+    """The page's own evidence; `running` is its running text (`content.PageText.running`)."""
     url = page_url(tree, capture_url)
     og = tree.css_first('meta[property="og:type"]')
-    hidden = {n.mem_id for n in tree.body.css(_NEVER_PROSE)} if tree.body else set()
-    blocks = text_blocks(tree.body, hidden)[0] if tree.body else []
     return PageSignals(
         url=url,
         service=_service_page(tree, url),
         ld_types=tuple(_json_ld_types(tree)),
         og_type=(og.attributes.get("content") or "").strip().lower() if og else "",
-        prose_blocks=tuple(b.text for b in blocks if len(b.text) >= 100 and b.link_density < 0.2),
+        prose_blocks=tuple(running),
     )
 
 
 def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
-    """The page type of a parsed HTML page (`html`, its source, when at hand); mutates `tree`."""
-    signals = read_signals(tree, capture_url)
+    """The page type of a parsed HTML page (`html`, its source, when at hand)."""
+    page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
+    signals = read_signals(tree, capture_url, page.running)
     if signals.service:
         return PageType(OTHER, signals.service)
     teasers = headline_links(tree, signals.url, {signals.url})
-    skipped = boilerplate(tree)
-    paragraphs = main_paragraphs(tree.body, skipped) if tree.body else []
+    paragraphs = main_paragraphs(page)
     if not paragraphs and html and _HIDDEN_HOLDERS.search(html):
-        # What generic extraction reads when the page has nothing else (see `generic.parse`).
+        # What generic extraction reads when the page has nothing else (see `generic.read`).
         revealed = reveal_hidden(html)
-        paragraphs = main_paragraphs(revealed.body, boilerplate(revealed)) if revealed.body else []
+        paragraphs = main_paragraphs(text_blocks(revealed.body, boilerplate(revealed))) if revealed.body else []
     return decide(signals, teasers, paragraphs)
 
 

@@ -1,4 +1,5 @@
-"""Absolute link targets: the fast path for already-absolute links gives exactly what urljoin gives."""
+"""Absolute link targets: the fast paths for already-absolute and root-relative links give exactly
+what urljoin gives."""
 
 from __future__ import annotations
 
@@ -98,6 +99,19 @@ EDGE_HREFS = [
     "//host/path",
     "//host",
     "/abs/path",
+    "/abs/path?q#f",
+    "/a/./b",
+    "/a/../b",
+    "/a/.",
+    "/a/..",
+    "/.hidden/x",
+    "/a;p",
+    "/a?",
+    "/a#",
+    "/a?#f",
+    "/é/ü?ö",
+    "/a b",
+    "/a\tb",
     "../up",
     "./here",
     "rel/path",
@@ -141,6 +155,16 @@ HREFS = st.one_of(
         PADDING,
     ),
     st.builds(lambda *parts: "".join(parts), PADDING, SCHEMES, SEPARATORS, HOSTS, URL_TEXT, URL_TEXT, PADDING),
+    # Root-relative links, which a plain base joins without urljoin.
+    st.builds(
+        lambda *parts: "".join(parts),
+        PADDING,
+        st.sampled_from(["/", "//", "/./", "/../", "/a/"]),
+        PLAIN_TEXT,
+        ODD,
+        PLAIN_TEXT,
+        PADDING,
+    ),
     st.text(max_size=30),
 )
 WEB_BASES = st.one_of(

@@ -1,7 +1,7 @@
 """Any other news page: main text, metadata and headline links, on the Lexbor parser.
 
-Metadata and headline links are read first, from the whole page; then the elements that never
-hold article text are removed and the main content is chosen (see `content`).
+Metadata and headline links are read from the whole page; the main content is chosen among the
+text blocks of the page less the elements that never hold article text (see `content`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract.generic.cleaning import boilerplate
-from dagster_project.extract.generic.content import main_paragraphs
+from dagster_project.extract.generic.content import PageText, main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
 from dagster_project.extract.generic.metadata import read_metadata
 from dagster_project.extract.records import Article, PageContent
@@ -26,20 +26,23 @@ def reveal_hidden(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(HIDDEN_HOLDERS.sub(r"<\1div", html))
 
 
-def parse(html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None) -> PageContent:
-    """Extract the article (if any) and headline links of `tree`, the parsed `html`; mutates `tree`.
+def read(
+    html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None
+) -> tuple[PageContent, list[str]]:
+    """The article (if any) and headline links of `tree`, the parsed `html`, and the page's running
+    text (`content.PageText.running`, what its type is judged on); the tree is not changed.
 
     `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation."""
     meta = read_metadata(tree, capture_url)
     url = meta.canonical_url or capture_url
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
-    skipped = boilerplate(tree)
-    paragraphs = tuple(main_paragraphs(tree.body, skipped, meta.title, model)) if tree.body else ()
+    page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
+    paragraphs = tuple(main_paragraphs(page, meta.title, model))
     if not paragraphs and HIDDEN_HOLDERS.search(html):
         # Hidden text is the article when the page has nothing else.
         revealed = reveal_hidden(html)
-        skipped = boilerplate(revealed)
-        paragraphs = tuple(main_paragraphs(revealed.body, skipped, meta.title, model)) if revealed.body else ()
+        if revealed.body is not None:
+            paragraphs = tuple(main_paragraphs(text_blocks(revealed.body, boilerplate(revealed)), meta.title, model))
     article = None
     if paragraphs:
         article = Article(
@@ -53,4 +56,9 @@ def parse(html: str, tree: LexborHTMLParser, capture_url: str | None, model: obj
             site_name=meta.site_name,
             canonical_url=meta.canonical_url,
         )
-    return PageContent(extractor=EXTRACTOR, article=article, headlines=headlines)
+    return PageContent(extractor=EXTRACTOR, article=article, headlines=headlines), page.running
+
+
+def parse(html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None) -> PageContent:
+    """The article (if any) and headline links of `tree`, the parsed `html` (see `read`)."""
+    return read(html, tree, capture_url, model)[0]

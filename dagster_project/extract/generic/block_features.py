@@ -38,11 +38,11 @@ _OWN = (
     "is_title", "content_ancestors", "furniture_ancestors", "nearest_furniture", "nearest_content",
     "in_article", "in_main", "in_list", "in_table", "in_header", "in_form", "page_share", "log_page_blocks",
     "log_page_chars", "paragraph_count",
-)
+)  # fmt: skip
 _TEXT_RATIOS = (
     "punct_ratio", "log_commas", "log_sentences", "digit_ratio", "upper_ratio", "mean_word_len",
     "capitalised_words", "separator_ratio",
-)
+)  # fmt: skip
 _LEVELS = ("parent", "grandparent")
 _AGGREGATES = ("log_chars", "link_density", "log_blocks", "prose_share", "text_share")
 _NEIGHBOUR_STATS = ("log_chars", "link_density", "prose", "skipped_share", "tag")
@@ -56,6 +56,7 @@ NAMES: tuple[str, ...] = (
     + ("window_prose", "window_links", "from_title", "from_rule_container", "from_h1")
 )
 PROSE_COLUMN = NAMES.index("prose_score")
+TITLE_COLUMN = NAMES.index("is_title")
 CATEGORICAL = tuple(i for i, name in enumerate(NAMES) if name.endswith("tag"))
 
 
@@ -166,6 +167,10 @@ def _class_verdicts(words: str) -> tuple[bool, bool]:
 
 
 _ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM = 1, 2, 4, 8, 16, 32
+# The in_article ... in_form columns of each combination of flags.
+_FLAG_COLUMNS = [
+    tuple(float(bool(flags & bit)) for bit in (_ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM)) for flags in range(64)
+]
 _TAG_FLAGS = {"article": _ARTICLE, "main": _MAIN, "li": _LIST, "ul": _LIST, "ol": _LIST, "table": _TABLE,
               "tr": _TABLE, "header": _HEADER, "form": _FORM}  # fmt: skip
 
@@ -234,12 +239,13 @@ def features(blocks: list[Block], names: dict[int, tuple[str, str]], title: str 
 
     own: list[list[float]] = []
     before = 0
+    log_blocks, log_page_chars = math.log1p(n), math.log1p(page_chars)
     for i, (b, length, score) in enumerate(zip(blocks, lengths, scores, strict=True)):
         depth = len(b.path)
         n_content, n_furniture, last_content, last_furniture, flags = ancestry[b.path[-1]]
         row = [
-            b.link_density,
-            b.skipped_share,
+            b.link_chars / length,  # a block's text is never empty
+            min(b.skipped_chars / length, 1.0),
             int(b.tag[1]) if b.tag in HEADING else 0,
             _TAG_CODE.get(b.tag, len(_TAGS)),
             depth,
@@ -253,15 +259,10 @@ def features(blocks: list[Block], names: dict[int, tuple[str, str]], title: str 
             n_furniture,
             depth - 1 - last_furniture if last_furniture >= 0 else 99,
             depth - 1 - last_content if last_content >= 0 else 99,
-            float(bool(flags & _ARTICLE)),
-            float(bool(flags & _MAIN)),
-            float(bool(flags & _LIST)),
-            float(bool(flags & _TABLE)),
-            float(bool(flags & _HEADER)),
-            float(bool(flags & _FORM)),
+            *_FLAG_COLUMNS[flags],
             length / page_chars,
-            math.log1p(n),
-            math.log1p(page_chars),
+            log_blocks,
+            log_page_chars,
             b.text.count("\n\n") + 1,
         ]
         for up in (1, 2):

@@ -1,4 +1,4 @@
-"""Boilerplate removal: the parts of a page that are never article text, removed before scoring."""
+"""Boilerplate: the parts of a page that are never article text, left out of the body's text blocks."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from itertools import pairwise
 
 from selectolax.lexbor import LexborHTMLParser
 
-# Elements whose content is never article text. Not `form`: ASP.NET pages wrap everything in one.
-_NEVER_TEXT = [
+# Elements whose content is never article text (the body walk of `content` leaves them out). Not
+# `form`: ASP.NET pages wrap everything in one.
+NEVER_TEXT = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
     "video", "audio", "picture", "img", "map", "button", "select", "input", "textarea", "nav",
     "aside", "footer", "figcaption", "dialog", "menu", "head", "link", "meta",
-]  # fmt: skip
+})  # fmt: skip
 
 # Class/id words of page furniture: share bars, comments, newsletter boxes, teasers, captions, ads.
 # Matched as whole words (split on `-`, `_`, spaces and camelCase) so that `shared-content` or
@@ -53,13 +54,8 @@ def is_furniture(class_and_id: str) -> bool:
 
 
 def boilerplate(tree: LexborHTMLParser) -> set[int]:
-    """Remove the elements that never hold text; return the ids (`mem_id`) of hidden elements and
-    of inline furniture, which the content walk skips or marks.
-
-    Nothing more is removed, so that the tree stays whole for whatever reads it next (headline
-    links live in teaser blocks).
-    """
-    tree.strip_tags(_NEVER_TEXT)
+    """The ids (`mem_id`) of hidden elements and of inline furniture, which the content walk skips
+    or marks (it leaves out `NEVER_TEXT` elements by their tag). The tree is not changed."""
     body = tree.body
     skipped: set[int] = set()
     if body is None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from dagster_project.extract.generic.cleaning import NEVER_TEXT
 from dagster_project.extract.records import clean_text
 
 HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -29,6 +30,9 @@ _BR = "\x00"  # a <br>, marked apart from the line breaks of the HTML source
 _BREAKS = re.compile(r"\x00\s*\x00[\s\x00]*")
 # Cells stay inline so that a table row reads as one line; a space keeps their words apart.
 CELL = frozenset({"td", "th"})
+# Elements whose text is never running text of the page: code, templates, navigation, footers and
+# form fields. The body leaves out more (`cleaning.NEVER_TEXT`: side boxes, captions, media).
+NEVER_RUNNING = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "select", "textarea"})
 
 
 @dataclass(slots=True)
@@ -48,7 +52,36 @@ class Block:
         return min(self.skipped_chars / len(self.text), 1.0) if self.text else 0.0
 
 
+# Running text of the page, for its type (`page_type`): a block of at least this many characters
+# with at most this share of link text, read over all that a reader sees, side boxes included.
+RUNNING_MIN_CHARS = 100
+RUNNING_MAX_LINKS = 0.2
+
+
+def _block_text(parts: list[str]) -> str:
+    joined = "".join(parts)
+    if _BR not in joined:
+        return clean_text(joined)
+    # Two line breaks in a row separate paragraphs written without <p>; one is a space.
+    pieces = (clean_text(piece.replace(_BR, " ")) for piece in _BREAKS.split(joined))
+    return PARAGRAPH_BREAK.join(piece for piece in pieces if piece)
+
+
+@dataclass(slots=True)
+class PageText:
+    """The text blocks of a page's body, the tag and class/id words of their block elements, and
+    the page's running text (`RUNNING_MIN_CHARS`) read with side boxes, captions and furniture."""
+
+    blocks: list[Block]
+    names: dict[int, tuple[str, str]]
+    running: list[str]
+
+
 class _Walker:
+    """One walk of the page gathers two readings: the body (without `NEVER_TEXT` elements and
+    skipped inline furniture, see `cleaning`) and the page's running text (without only the
+    elements that never show text)."""
+
     def __init__(self, skipped: set[int]) -> None:
         self.skipped = skipped
         self.blocks: list[Block] = []
@@ -58,12 +91,13 @@ class _Walker:
         self.path: list[int] = []
         self.tags: list[str] = []
         self.names: dict[int, tuple[str, str]] = {}  # mem_id -> (tag, "class id") of the block elements
+        self.running: list[str] = []
+        self.page_parts: list[str] = []
+        self.page_link_chars = 0
 
     def flush(self) -> None:
         if self.parts:
-            # Two line breaks in a row separate paragraphs written without <p>; one is a space.
-            pieces = (clean_text(piece.replace(_BR, " ")) for piece in _BREAKS.split("".join(self.parts)))
-            text = PARAGRAPH_BREAK.join(piece for piece in pieces if piece)
+            text = _block_text(self.parts)
             if text:
                 tag = self.tags[-1] if self.tags else "body"
                 self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag, self.skipped_chars))
@@ -71,13 +105,24 @@ class _Walker:
         self.link_chars = 0
         self.skipped_chars = 0
 
+    def flush_page(self) -> None:
+        # The cleaned text is never longer than the raw one: short blocks need no cleaning.
+        if self.page_parts and sum(map(len, self.page_parts)) >= RUNNING_MIN_CHARS:
+            text = _block_text(self.page_parts)
+            if len(text) >= RUNNING_MIN_CHARS and self.page_link_chars / len(text) < RUNNING_MAX_LINKS:
+                self.running.append(text)
+        self.page_parts.clear()
+        self.page_link_chars = 0
+
     def walk(self, root: LexborNode) -> None:
         # An explicit stack, not recursion: broken pages nest thousands of unclosed tags deep.
-        stack: list[tuple[Iterator[LexborNode], bool, bool, bool]] = [
-            (root.iter(include_text=True), False, False, False)
+        # Per element: its children, whether they are in a link, in skipped furniture, in the body
+        # reading, and whether the element closes a block of the body and of the page.
+        stack: list[tuple[Iterator[LexborNode], bool, bool, bool, bool, bool]] = [
+            (root.iter(include_text=True), False, False, True, False, False)
         ]
         while stack:
-            children, in_link, in_skipped, closes_block = stack[-1]
+            children, in_link, in_skipped, in_body, closes_block, closes_page_block = stack[-1]
             child = next(children, None)
             if child is None:
                 stack.pop()
@@ -85,44 +130,69 @@ class _Walker:
                     self.flush()
                     self.path.pop()
                     self.tags.pop()
+                if closes_page_block:
+                    self.flush_page()
                 continue
             if child.is_text_node:
                 text = child.text_content
-                if text:
+                if not text:
+                    continue
+                if text.isspace():
+                    # White space separates words, except at the start of a block, where it is dropped.
+                    if self.page_parts:
+                        self.page_parts.append(text)
+                    if in_body and self.parts:
+                        self.parts.append(text)
+                    continue
+                self.page_parts.append(text)
+                if in_link:
+                    self.page_link_chars += len(text.strip())
+                if in_body:
                     self.parts.append(text)
-                    stripped = len(text.strip())
                     if in_link:
-                        self.link_chars += stripped
+                        self.link_chars += len(text.strip())
                     if in_skipped:
-                        self.skipped_chars += stripped
+                        self.skipped_chars += len(text.strip())
                 continue
             tag = child.tag
-            skipped = child.mem_id in self.skipped
+            if tag in NEVER_RUNNING:
+                continue
+            shown = in_body and tag not in NEVER_TEXT
             if tag == "br":
-                self.parts.append(_BR)
+                self.page_parts.append(_BR)
+                if shown:
+                    self.parts.append(_BR)
             elif tag in BLOCK:
                 # Furniture blocks are walked, not dropped: the model weighs the furniture signal
                 # against the others (a blog post's `widget Blog` wrapper is still the post).
-                self.flush()
-                self.path.append(child.mem_id)
-                self.tags.append(tag)
-                attrs = child.attributes
-                self.names[child.mem_id] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
-                stack.append((child.iter(include_text=True), in_link, in_skipped or skipped, True))
-            elif not skipped:
+                self.flush_page()
+                if shown:
+                    self.flush()
+                    self.path.append(child.mem_id)
+                    self.tags.append(tag)
+                    attrs = child.attributes
+                    self.names[child.mem_id] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+                skipped = in_skipped or (shown and child.mem_id in self.skipped)
+                stack.append((child.iter(include_text=True), in_link, skipped, shown, shown, True))
+            else:
                 if tag in CELL:
+                    self.page_parts.append(" ")
+                shown = shown and child.mem_id not in self.skipped
+                if shown and tag in CELL:
                     self.parts.append(" ")
-                stack.append((child.iter(include_text=True), in_link or tag == "a", in_skipped, False))
+                stack.append((child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False))
 
 
-def text_blocks(body: LexborNode, skipped: set[int]) -> tuple[list[Block], dict[int, tuple[str, str]]]:
-    """The page's text blocks in reading order, and the tag and class/id words of their block elements."""
+def text_blocks(body: LexborNode, skipped: set[int]) -> PageText:
+    """The page's text blocks in reading order, the tag and class/id words of their block elements,
+    and its running text; `skipped` holds the elements that `cleaning.boilerplate` names."""
     walker = _Walker(skipped)
     walker.path.append(body.mem_id)  # paragraphs straight under <body> vote for it
     walker.names[body.mem_id] = ("body", "")
     walker.walk(body)
     walker.flush()
-    return walker.blocks, walker.names
+    walker.flush_page()
+    return PageText(walker.blocks, walker.names, walker.running)
 
 
 # The label of an ad slot left in the text, in the languages of the collection and its neighbours.
@@ -132,24 +202,23 @@ _AD_LABELS = frozenset(
 )  # fmt: skip
 
 
-def main_paragraphs(body: LexborNode, skipped: set[int], title: str | None = None, model: object = None) -> list[str]:
-    """The article's paragraphs; `title`, metadata rather than body, is left out where it recurs.
+def main_paragraphs(page: PageText, title: str | None = None, model: object = None) -> list[str]:
+    """The article's paragraphs among the page's text blocks (`text_blocks`); `title`, metadata
+    rather than body, is left out where it recurs.
 
     `model` replaces the shipped block model (cross-validation trains one per fold).
     """
     from dagster_project.extract.generic import block_features, block_model
 
-    blocks, names = text_blocks(body, skipped)
+    blocks, names = page.blocks, page.names
     if not blocks:
         return []
     features = block_features.features(blocks, names, title)
     keep = block_model.predict(features, features[:, block_features.PROSE_COLUMN] > 0, model)
-    title_words = block_features.title_words_of(title)
+    restates_title = features[:, block_features.TITLE_COLUMN] > 0
     return [
         paragraph
-        for b, kept in zip(blocks, keep, strict=True)
-        if kept
-        and b.text.casefold() not in _AD_LABELS
-        and not block_features.is_title(b.text, title_words)
+        for b, kept, is_title in zip(blocks, keep, restates_title, strict=True)
+        if kept and not is_title and b.text.casefold() not in _AD_LABELS
         for paragraph in b.text.split(PARAGRAPH_BREAK)
     ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -42,7 +42,17 @@ _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "button"
 _LIGATURE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 _PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
 _PLAIN_WORD = re.compile(r"[^\W\d_]+")
+# The path of an absolute web address, as urlsplit reads it: after the host, up to a query or fragment.
+_PATH = re.compile(r"[^:/?#]+://[^/?#]*([^?#]*)")
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|topline|overline|eyebrow|roofline|spitzmarke", re.I)
+
+
+@dataclass(slots=True)
+class _Measured:
+    """What the links of a page share, measured once for all of them."""
+
+    text_lengths: dict[int, int]  # mem_id of a paragraph -> length of its text
+    crowded: dict[int, bool]  # mem_id of a container -> whether it links to more than 2 addresses
 
 
 @dataclass(slots=True)
@@ -61,9 +71,14 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
     seen: set[str] = set()
     found: list[Headline] = []
     sections: list[tuple[int, str]] = []  # (mem_id of the heading's container, label)
+    # Links of a page share their paragraphs and teaser containers: each is measured once.
+    memo = _Measured({}, {})
     for node in body.css(_SELECTOR):
         if node.tag != "a":
             _note_section(node, sections)
+            continue
+        ancestors = _ancestors(node)
+        if _in_chrome(ancestors) or _in_running_text(node, ancestors, memo):
             continue
         try:
             url = absolute_href(node, base)
@@ -71,13 +86,10 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
             continue
         if url is None:
             continue
-        url = urldefrag(url).url
+        url = _without_fragment(url)
         if url in seen or url in own or _section_target(url):
             continue
-        ancestors = _ancestors(node)
-        if _in_chrome(ancestors) or _in_running_text(node, ancestors):
-            continue
-        teaser = _teaser(node, ancestors)
+        teaser = _teaser(node, ancestors, memo)
         if teaser is None or teaser.title in own:
             continue
         n_words = len(teaser.title.split())
@@ -92,13 +104,14 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
     return tuple(found)
 
 
+def _without_fragment(url: str) -> str:
+    return urldefrag(url).url if "#" in url else url
+
+
 def _section_target(url: str) -> bool:
     """A link to a site's root or to a one- or two-word section path (`/politik/`, `/thema/corona/`)
-    leads to a list of stories, not to a story."""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return False
+    leads to a list of stories, not to a story. `url` is an absolute web address."""
+    path = _PATH.match(url).group(1)
     segments = [s for s in path.split("/") if s]
     return len(segments) <= 2 and all(_PLAIN_WORD.fullmatch(s) for s in segments)
 
@@ -121,15 +134,18 @@ def _in_chrome(ancestors: list[LexborNode]) -> bool:
     return False
 
 
-def _in_running_text(link: LexborNode, ancestors: list[LexborNode]) -> bool:
+def _in_running_text(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> bool:
     """A link inside a paragraph that says more than the link: a citation, not a teaser."""
     paragraph = next((a for a in ancestors if a.tag == "p"), None)
     if paragraph is None:
         return False
-    return len(_text(paragraph)) > 1.25 * len(_text(link)) + 5
+    length = memo.text_lengths.get(paragraph.mem_id)
+    if length is None:
+        length = memo.text_lengths[paragraph.mem_id] = len(_text(paragraph))
+    return length > 1.25 * len(_text(link)) + 5
 
 
-def _teaser(link: LexborNode, ancestors: list[LexborNode]) -> _Teaser | None:
+def _teaser(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> _Teaser | None:
     inner = link.css_first("h1, h2, h3, h4, h5, h6")
     outer = next((a for a in ancestors[:3] if a.tag in _HEADINGS), None)
     heading = inner or outer
@@ -138,8 +154,9 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode]) -> _Teaser | None:
     if not pieces:
         return None
     kicker = extra = None
-    marked = [text for node, text in pieces if _is_kicker(node, holder)]
-    rest = [text for node, text in pieces if not _is_kicker(node, holder)]
+    kickers = [_is_kicker(node, holder) for node, _ in pieces]
+    marked = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if is_kicker]
+    rest = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if not is_kicker]
     if marked and rest:
         kicker, title = marked[0], " ".join(rest)
     elif len(pieces) >= 2:
@@ -156,7 +173,7 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode]) -> _Teaser | None:
         lede = _long(after)
     if kicker is None or lede is None:
         top = outer if outer is not None and outer in ancestors else link
-        before, after = _around_in_teaser(top)
+        before, after = _around_in_teaser(top, memo)
         kicker = kicker or _short(before)
         lede = lede or _long(after)
     if lede is None and extra and len(extra.split()) >= 2 * _MIN_LEDE_WORDS:
@@ -218,14 +235,17 @@ def _around(container: LexborNode, inner: LexborNode) -> tuple[list[str], list[s
     return before[::-1], after
 
 
-def _around_in_teaser(top: LexborNode) -> tuple[list[str], list[str]]:
+def _around_in_teaser(top: LexborNode, memo: _Measured) -> tuple[list[str], list[str]]:
     """Texts next to `top` in its teaser: its siblings, then its parent's, while no other link."""
     node = top
     for _ in range(3):
         parent = node.parent
         if parent is None or parent.tag in ("body", "html"):
             break
-        if _more_links_than(parent, 2):
+        crowded = memo.crowded.get(parent.mem_id)
+        if crowded is None:
+            crowded = memo.crowded[parent.mem_id] = _more_links_than(parent, 2)
+        if crowded:
             break
         before = [_text(s) for s in _siblings(node, "prev")]
         after = [_text(s) for s in _siblings(node, "next")]
@@ -241,7 +261,7 @@ def _more_links_than(node: LexborNode, limit: int) -> bool:
     a teaser's container is small, a page-wide one is not worth counting through)."""
     seen: set[str] = set()
     for a in node.css("a[href]"):
-        seen.add(urldefrag(a.attributes.get("href") or "").url)
+        seen.add(_without_fragment(a.attributes.get("href") or ""))
         if len(seen) > limit:
             return True
     return False

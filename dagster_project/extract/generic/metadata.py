@@ -1,7 +1,7 @@
 """Article metadata from what pages declare: JSON-LD, OpenGraph and other meta tags, then markup.
 
-Read before boilerplate removal (which drops `<head>` and scripts). Declared values come first
-because they are written for machines; visible markup (`<h1>`, `<time>`, bylines) fills the gaps.
+Read from the whole page, `<head>` and scripts included. Declared values come first because they
+are written for machines; visible markup (`<h1>`, `<time>`, bylines) fills the gaps.
 """
 
 from __future__ import annotations
