@@ -373,6 +373,16 @@ def main() -> None:
             f"{len(sentences):,} sentences, {n_gold:,} entities, never trained on",
             {"model alone": alone, f"project ({recognizer.model_for(language)})": project},
         )
+        for part in sorted(split.parent.glob("dev-*.bio")):  # each corpus's part of the split
+            sub = read_split(part, args.limit_tokens)
+            sub_texts = [x.text for x in sub]
+            report(
+                f"{language}: {part.stem} ({len(sub):,} sentences, {sum(len(x.gold) for x in sub):,} entities)",
+                {
+                    "model alone": score_split(sub, model_alone(recognizer, language)(sub_texts)),
+                    "project": score_split(sub, project_spans(recognizer, sub_texts, language)),
+                },
+            )
         strict, overlap = report_f1(project)
         summary.append(
             f"{language} dev split strict F1 {strict:.3f} (overlap {overlap:.3f}, model alone "
