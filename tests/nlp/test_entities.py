@@ -4,6 +4,9 @@ done-when checks read the pipeline's tables: tests/defs/test_pipeline.py.)"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from dagster_project.extract import extract
@@ -62,7 +65,8 @@ def test_model_names_and_languages_without_pipeline(recognizer):
     for language in ("es", "en", "ar", "de"):
         shipped = language in PIPELINES
         model = recognizer.model_for(language)
-        assert model == (f"spacy:{language}_news_ner-1.0.0+{RULES_VERSION}" if shipped else RULES_VERSION)
+        release = json.loads((Path(PIPELINES[language]) / "meta.json").read_text())["version"] if shipped else ""
+        assert model == (f"spacy:{language}_news_ner-{release}+{RULES_VERSION}" if shipped else RULES_VERSION)
     assert recognizer.model_for("it") is None
     assert recognizer.skip_reason("it") == "no entity pipeline for language 'it'"
     assert recognizer.skip_reason(None) == "language unknown"
@@ -199,3 +203,28 @@ def test_shipped_models_find_persons(recognizer, language, text, person):
     assert any(person in m.text and m.label == "PER" for m in mentions)
     for m in mentions:
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    "language,text,not_org",
+    [
+        # A person with their party in brackets: the name does not spell the acronym, so it is no long form.
+        ("es", "El diputado Jon Jauregi (PNV) habló ayer en Bilbao.", "Jon Jauregi"),
+        ("fr", "Le député Ahmed Skim (RNI) a parlé à Rabat.", "Ahmed Skim"),
+    ],
+)
+def test_a_name_before_an_acronym_it_does_not_spell_is_no_organisation(recognizer, language, text, not_org):
+    (mentions,) = list(recognizer.recognise([text], language))
+    assert not any(m.label == "ORG" and not_org in m.text for m in mentions)
+
+
+def test_a_dateline_is_no_long_form_of_its_agency(recognizer):
+    text = "LLUVIAS EN CASAS Y GUAREÑA Mérida (EFE) La lluvia cayó ayer."
+    (mentions,) = list(recognizer.recognise([text], "es"))
+    assert not any("Mérida" in m.text and m.text != "Mérida" for m in mentions)
+
+
+def test_a_country_is_a_place_even_where_the_model_says_organisation(recognizer):
+    text = "Para el Gobierno, Marruecos es un socio. Marruecos firmó el acuerdo con España."
+    (mentions,) = list(recognizer.recognise([text], "es"))
+    assert {m.label for m in mentions if m.text in ("Marruecos", "España")} == {"LOC"}
