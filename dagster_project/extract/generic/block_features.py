@@ -237,49 +237,48 @@ def features(blocks: list[Block], names: dict[int, tuple[str, str]], title: str 
     page_prose = sum(scores) or 1.0
     ancestry = _ancestry(blocks, names)
 
-    own: list[list[float]] = []
-    before = 0
-    log_blocks, log_page_chars = math.log1p(n), math.log1p(page_chars)
-    for i, (b, length, score) in enumerate(zip(blocks, lengths, scores, strict=True)):
-        depth = len(b.path)
-        n_content, n_furniture, last_content, last_furniture, flags = ancestry[b.path[-1]]
-        row = [
-            b.link_chars / length,  # a block's text is never empty
-            min(b.skipped_chars / length, 1.0),
-            int(b.tag[1]) if b.tag in HEADING else 0,
-            _TAG_CODE.get(b.tag, len(_TAGS)),
-            depth,
-            i / n,
-            before / page_chars,
-            score,
-            float(best is not None and best in b.path),
-            float(wider is not None and wider in b.path),
-            float(is_title(b.text, title_words)),
-            n_content,
-            n_furniture,
-            depth - 1 - last_furniture if last_furniture >= 0 else 99,
-            depth - 1 - last_content if last_content >= 0 else 99,
-            *_FLAG_COLUMNS[flags],
-            length / page_chars,
-            log_blocks,
-            log_page_chars,
-            b.text.count("\n\n") + 1,
+    # The block's own columns, each computed over all blocks at once.
+    length = np.asarray(lengths, dtype=np.float64)  # a block's text is never empty
+    depths = np.asarray([len(b.path) for b in blocks], dtype=np.float64)
+    n_content, n_furniture, last_content, last_furniture, flags = np.asarray(
+        [ancestry[b.path[-1]] for b in blocks], dtype=np.int64
+    ).T
+    columns = [
+        np.asarray([b.link_chars for b in blocks]) / length,
+        np.minimum(np.asarray([b.skipped_chars for b in blocks]) / length, 1.0),
+        [int(b.tag[1]) if b.tag in HEADING else 0 for b in blocks],
+        [_TAG_CODE.get(b.tag, len(_TAGS)) for b in blocks],
+        depths,
+        np.arange(n) / n,
+        (np.cumsum(lengths) - lengths) / page_chars,
+        scores,
+        [best is not None and best in b.path for b in blocks],
+        [wider is not None and wider in b.path for b in blocks],
+        [is_title(b.text, title_words) for b in blocks],
+        n_content,
+        n_furniture,
+        np.where(last_furniture >= 0, depths - 1 - last_furniture, 99),
+        np.where(last_content >= 0, depths - 1 - last_content, 99),
+        *np.asarray(_FLAG_COLUMNS)[flags].T,
+        length / page_chars,
+        np.full(n, math.log1p(n)),
+        np.full(n, math.log1p(page_chars)),
+        [b.text.count("\n\n") + 1 for b in blocks],
+    ]
+    for up in (1, 2):
+        elements = [b.path[-up] if len(b.path) >= up else b.path[0] for b in blocks]
+        c = np.asarray([chars[e] for e in elements], dtype=np.float64)
+        columns += [
+            [math.log1p(chars[e]) for e in elements],
+            np.divide(np.asarray([links[e] for e in elements]), c, out=np.zeros(n), where=c > 0),
+            [math.log1p(counts[e]) for e in elements],
+            np.asarray([prose[e] for e in elements]) / page_prose,
+            c / page_chars,
         ]
-        for up in (1, 2):
-            element = b.path[-up] if depth >= up else b.path[0]
-            c = chars[element]
-            row += [
-                math.log1p(c),
-                links[element] / c if c else 0.0,
-                math.log1p(counts[element]),
-                prose[element] / page_prose,
-                c / page_chars,
-            ]
-        before += length
-        own.append(row)
+    own_columns = np.stack([np.asarray(column, dtype=np.float64) for column in columns], axis=1)
 
     text = _text_columns([b.text for b in blocks])
-    table = np.concatenate([text[:, :2], np.asarray(own, dtype=np.float64), text[:, 2:]], axis=1)
+    table = np.concatenate([text[:, :2], own_columns, text[:, 2:]], axis=1)
     log_chars, link_density, skipped_share, tag = (table[:, _OWN.index(k)] for k in _NEIGHBOUR_COLUMNS)
     prose_col = np.asarray(scores, dtype=np.float64)
     columns = [table]

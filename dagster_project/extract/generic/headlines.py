@@ -60,7 +60,6 @@ class _Teaser:
     title: str
     kicker: str | None
     lede: str | None
-    in_heading: bool
 
 
 def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None]) -> tuple[Headline, ...]:
@@ -91,10 +90,6 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
             continue
         teaser = _teaser(node, ancestors, memo)
         if teaser is None or teaser.title in own:
-            continue
-        n_words = len(teaser.title.split())
-        least = MIN_HEADING_WORDS if teaser.in_heading else MIN_WORDS
-        if not least <= n_words <= MAX_WORDS:
             continue
         seen.add(url)
         section = _section_label(ancestors) or _enclosing_section(ancestors, sections)
@@ -146,6 +141,7 @@ def _in_running_text(link: LexborNode, ancestors: list[LexborNode], memo: _Measu
 
 
 def _teaser(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> _Teaser | None:
+    """The teaser of `link`, or None when its title is not one of a headline's length."""
     inner = link.css_first("h1, h2, h3, h4, h5, h6")
     outer = next((a for a in ancestors[:3] if a.tag in _HEADINGS), None)
     heading = inner or outer
@@ -165,6 +161,10 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> _
         extra = pieces[2][1] if len(pieces) > 2 else None
     else:
         title = pieces[0][1]
+    # Too short or too long for a headline: the kicker and lede are not looked for.
+    least = MIN_HEADING_WORDS if heading is not None else MIN_WORDS
+    if not least <= len(title.split()) <= MAX_WORDS:
+        return None
     lede = None
     if inner is not None:
         # Kicker above and lede below the heading, inside the same link (`<a><strong/><h2/><p/></a>`).
@@ -180,7 +180,7 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> _
         lede = extra
     if kicker and len(kicker.split()) > _MAX_KICKER_WORDS:
         kicker = None
-    return _Teaser(title, kicker, lede, heading is not None)
+    return _Teaser(title, kicker, lede)
 
 
 def _without_badges(pieces: list[tuple[LexborNode, str]]) -> list[tuple[LexborNode, str]]:
