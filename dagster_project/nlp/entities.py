@@ -63,10 +63,14 @@ class EntityRecognizer:
         batch_size: int = 64,
         n_process: int | None = None,
         min_chars_per_process: int = 20_000,
+        batch_chars: int = 50_000,
     ) -> None:
         self.pipelines = dict(pipelines)
         self.rule_languages = tuple(rule_languages)
         self.batch_size = batch_size
+        # A batch's activations are held at once: 64 long article bodies took a worker past a
+        # gigabyte, so a batch also ends at this many characters (a longer text is a batch alone).
+        self.batch_chars = batch_chars
         # Default: NEWS_WORKERS, else every core; one inside a daemonic process (a Dask worker, a pool
         # worker), which may not start children.
         self.n_process = resolve_workers(n_process)
@@ -98,10 +102,12 @@ class EntityRecognizer:
         if sum(map(len, texts)) < processes * self.min_chars_per_process or multiprocessing.current_process().daemon:
             processes = 1
         if processes == 1:
-            for doc in self.pipeline(language).pipe(texts, batch_size=self.batch_size):
-                yield mentions_of(doc)
+            for batch in _batches(texts, self.batch_size, self.batch_chars):
+                yield from _recognise_batch(self.pipeline(language), batch)
             return
-        start = functools.partial(_start_worker, self.pipelines, self.rule_languages, language, self.batch_size)
+        start = functools.partial(
+            _start_worker, self.pipelines, self.rule_languages, language, self.batch_size, self.batch_chars
+        )
         for mentions in ordered_map(_work, _balanced_chunks(texts, processes * 8), processes, initializer=start):
             yield from mentions
 
@@ -172,16 +178,38 @@ def mentions_of(doc) -> list[Mention]:
     return mentions
 
 
+def _batches(texts: list[str], batch_size: int, batch_chars: int) -> Iterator[list[str]]:
+    """Consecutive batches of at most `batch_size` texts and `batch_chars` characters."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and (len(batch) >= batch_size or size + len(text) > batch_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
+
+
+def _recognise_batch(nlp: Language, texts: list[str]) -> list[list[Mention]]:
+    """Mentions of one batch. Inside spaCy's memory zone: the strings and lexemes the batch adds
+    to the vocabulary (every new word of every text) are freed after it, instead of kept for the
+    life of the process; the mentions are plain strings, made before the zone ends."""
+    with nlp.memory_zone():
+        return [mentions_of(doc) for doc in nlp.pipe(texts, batch_size=len(texts))]
+
+
 # The pipeline of an entity worker process, loaded once by `_start_worker` (the pool's initializer).
-_WORKER: tuple[Language, int] | None = None
+_WORKER: tuple[Language, int, int] | None = None
 
 
 def _start_worker(
-    pipelines: Mapping[str, str], rule_languages: tuple[str, ...], language: str, batch_size: int
+    pipelines: Mapping[str, str], rule_languages: tuple[str, ...], language: str, batch_size: int, batch_chars: int
 ) -> None:
     global _WORKER
     recognizer = EntityRecognizer(pipelines, rule_languages, batch_size=batch_size, n_process=1)
-    _WORKER = (recognizer.pipeline(language), batch_size)
+    _WORKER = (recognizer.pipeline(language), batch_size, batch_chars)
     # The loaded pipeline is millions of objects that live as long as this process: out of the garbage
     # collector's way (documented use of gc.freeze, in the worker's own main thread), each collection
     # would walk them all again while the texts are recognised.
@@ -192,8 +220,8 @@ def _work(texts: list[str]) -> list[list[Mention]]:
     """Mentions of a chunk of texts, in a worker: only the mentions go back, not spaCy's docs."""
     if _WORKER is None:
         raise RuntimeError("an entity worker was started without its pipeline (see _start_worker)")
-    nlp, batch_size = _WORKER
-    return [mentions_of(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    nlp, batch_size, batch_chars = _WORKER
+    return [m for batch in _batches(texts, batch_size, batch_chars) for m in _recognise_batch(nlp, batch)]
 
 
 def _balanced_chunks(texts: list[str], n_chunks: int) -> list[list[str]]:

@@ -110,6 +110,30 @@ def test_chunks_keep_order_and_balance_length():
     assert _balanced_chunks([], 4) == []
 
 
+def test_batches_end_at_their_count_or_characters():
+    from dagster_project.nlp.entities import _batches
+
+    texts = ["x" * 30] * 3 + ["y" * 100] + ["z"] * 5
+    batches = list(_batches(texts, 4, 60))
+    assert [t for b in batches for t in b] == texts
+    assert all(len(b) <= 4 for b in batches)
+    assert all(sum(map(len, b)) <= 60 for b in batches if len(b) > 1)  # a longer text is a batch alone
+    assert ["y" * 100] in batches
+    assert list(_batches([], 4, 60)) == []
+
+
+def test_small_batches_give_the_same_mentions_and_keep_no_new_words(recognizer, seed_body):
+    body, mentions = seed_body
+    texts = [body, *body.split("\n"), "Mme Qwzrtyx Blorvackienne est arrivée à Quito."]  # new words
+    small = EntityRecognizer(n_process=1, batch_size=3, batch_chars=500)
+    strings = recognizer.pipeline("fr").vocab.strings
+    before = len(strings)
+    found = list(small.recognise(texts, "fr"))
+    assert found == list(recognizer.recognise(texts, "fr"))
+    assert found[0] == mentions
+    assert len(strings) == before  # each batch's words are freed with its memory zone
+
+
 def test_two_processes_give_the_same_mentions(recognizer):
     texts = [f"Le Maroc et l'Espagne ({i}) ont reçu M. Ahmed Skim à Quito." for i in range(8)]
     two = EntityRecognizer(n_process=2, min_chars_per_process=1)
