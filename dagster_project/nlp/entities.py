@@ -7,9 +7,10 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import logging
 import multiprocessing
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
@@ -42,7 +43,9 @@ _UNUSED = ("attribute_ruler",)
 _LEFT_OUT = ("parser", "lemmatizer")
 _SENTENCES = "senter"
 
-__all__ = ["LABELS", "PIPELINES", "EntityRecognizer", "Mention"]
+__all__ = ["LABELS", "PIPELINES", "EntityRecognizer", "Mention", "RecognitionError"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,20 +99,50 @@ class EntityRecognizer:
 
     def recognise(self, texts: Iterable[str], language: str, n_process: int | None = None) -> Iterator[list[Mention]]:
         """Mentions of each text, in order; spans are exact: text[start:end] == mention.text.
-        Several processes are used only for enough texts to pay for starting them."""
-        texts = list(texts)
+        Raises `RecognitionError` if the library fails on a text (`recognise_languages` says which)."""
+        for _, found in self.recognise_languages({language: list(texts)}, n_process):
+            for mentions in found:
+                if isinstance(mentions, str):
+                    raise RecognitionError(mentions)
+                yield mentions
+
+    def recognise_languages(
+        self, texts: Mapping[str, Sequence[str]], n_process: int | None = None
+    ) -> Iterator[tuple[str, list[list[Mention] | str]]]:
+        """(language, each of its texts' mentions in order) for every language of `texts`, as each
+        language is done; a text the library fails on gets the reason instead, costing only its own
+        mentions.
+
+        All languages share one pool of processes, started only for enough text to pay for it: a
+        worker loads a language's pipeline when the first chunk of it arrives. Languages with the
+        least text go first, so that loading their pipelines overlaps the other workers' work on the
+        bulk instead of leaving one worker alone at the end."""
+        order = sorted((language for language in texts if texts[language]), key=lambda lang: sum(map(len, texts[lang])))
+        total = sum(len(t) for language in order for t in texts[language])
         processes = n_process or self.n_process
-        if sum(map(len, texts)) < processes * self.min_chars_per_process or multiprocessing.current_process().daemon:
+        if total < processes * self.min_chars_per_process or multiprocessing.current_process().daemon:
             processes = 1
         if processes == 1:
-            for batch in _batches(texts, self.batch_size, self.batch_chars):
-                yield from _recognise_batch(self.pipeline(language), batch)
+            for language in order:
+                yield (
+                    language,
+                    _recognise_chunk(self.pipeline(language), texts[language], self.batch_size, self.batch_chars),
+                )
             return
-        start = functools.partial(
-            _start_worker, self.pipelines, self.rule_languages, language, self.batch_size, self.batch_chars
-        )
-        for mentions in ordered_map(_work, _balanced_chunks(texts, processes * 8), processes, initializer=start):
-            yield from mentions
+        # About 8 chunks per process over all the text: a small language is one chunk.
+        target = max(1, total // (processes * 8))
+        chunks = [(language, chunk) for language in order for chunk in _chunks(texts[language], target)]
+        remaining = {language: sum(1 for lang, _ in chunks if lang == language) for language in order}
+        found: list[list[Mention] | str] = []
+        start = functools.partial(_start_worker, self.pipelines, self.rule_languages, self.batch_size, self.batch_chars)
+        for (language, _), results in zip(
+            chunks, ordered_map(_work, chunks, processes, initializer=start), strict=True
+        ):
+            found.extend(results)
+            remaining[language] -= 1
+            if not remaining[language]:  # chunks come back in order: this language is complete
+                yield language, found
+                found = []
 
     def pipeline(self, language: str) -> Language:
         """`language`'s pipeline, loaded once per process (or waited for, if another thread loads it)."""
@@ -178,7 +211,7 @@ def mentions_of(doc) -> list[Mention]:
     return mentions
 
 
-def _batches(texts: list[str], batch_size: int, batch_chars: int) -> Iterator[list[str]]:
+def _batches(texts: Sequence[str], batch_size: int, batch_chars: int) -> Iterator[list[str]]:
     """Consecutive batches of at most `batch_size` texts and `batch_chars` characters."""
     batch: list[str] = []
     size = 0
@@ -200,34 +233,62 @@ def _recognise_batch(nlp: Language, texts: list[str]) -> list[list[Mention]]:
         return [mentions_of(doc) for doc in nlp.pipe(texts, batch_size=len(texts))]
 
 
-# The pipeline of an entity worker process, loaded once by `_start_worker` (the pool's initializer).
-_WORKER: tuple[Language, int, int] | None = None
+class RecognitionError(RuntimeError):
+    """The library failed on a text; the message says how."""
+
+
+def _recognise_chunk(
+    nlp: Language, texts: Sequence[str], batch_size: int, batch_chars: int
+) -> list[list[Mention] | str]:
+    """Mentions of each text, in batches; if the library fails on a batch, its texts one by one, and
+    the reason for each text it fails on instead of its mentions."""
+    found: list[list[Mention] | str] = []
+    for batch in _batches(texts, batch_size, batch_chars):
+        try:
+            found.extend(_recognise_batch(nlp, batch))
+            continue
+        except Exception:  # a third-party library: find the text it fails on
+            log.warning("entity recognition failed on a batch of %d texts; retrying them one by one", len(batch))
+        for text in batch:
+            try:
+                found.extend(_recognise_batch(nlp, [text]))
+            except Exception as exc:  # the library's own errors (spaCy's ValueError E088, a component's bug)
+                reason = f"recognition failed: {type(exc).__name__}: {str(exc)[:200]}"
+                log.warning("no entities for a text of %d characters: %s", len(text), reason)
+                found.append(reason)
+    return found
+
+
+# The recogniser of an entity worker process, made once by `_start_worker` (the pool's initializer).
+_WORKER: tuple[EntityRecognizer, int, int] | None = None
 
 
 def _start_worker(
-    pipelines: Mapping[str, str], rule_languages: tuple[str, ...], language: str, batch_size: int, batch_chars: int
+    pipelines: Mapping[str, str], rule_languages: tuple[str, ...], batch_size: int, batch_chars: int
 ) -> None:
     global _WORKER
-    recognizer = EntityRecognizer(pipelines, rule_languages, batch_size=batch_size, n_process=1)
-    _WORKER = (recognizer.pipeline(language), batch_size, batch_chars)
-    # The loaded pipeline is millions of objects that live as long as this process: out of the garbage
-    # collector's way (documented use of gc.freeze, in the worker's own main thread), each collection
-    # would walk them all again while the texts are recognised.
-    gc.freeze()
+    _WORKER = (EntityRecognizer(pipelines, rule_languages, n_process=1), batch_size, batch_chars)
 
 
-def _work(texts: list[str]) -> list[list[Mention]]:
-    """Mentions of a chunk of texts, in a worker: only the mentions go back, not spaCy's docs."""
+def _work(chunk: tuple[str, list[str]]) -> list[list[Mention] | str]:
+    """Mentions of a chunk of one language's texts, in a worker: only the mentions go back, not spaCy's docs."""
     if _WORKER is None:
-        raise RuntimeError("an entity worker was started without its pipeline (see _start_worker)")
-    nlp, batch_size, batch_chars = _WORKER
-    return [m for batch in _batches(texts, batch_size, batch_chars) for m in _recognise_batch(nlp, batch)]
+        raise RuntimeError("an entity worker was started without its recogniser (see _start_worker)")
+    recognizer, batch_size, batch_chars = _WORKER
+    language, texts = chunk
+    loaded = len(_LOADED)
+    nlp = recognizer.pipeline(language)
+    if len(_LOADED) > loaded:
+        # A loaded pipeline is millions of objects that live as long as this process: out of the
+        # garbage collector's way (documented use of gc.freeze, in the worker's own main thread), each
+        # collection would walk them all again while the texts are recognised.
+        gc.freeze()
+    return _recognise_chunk(nlp, texts, batch_size, batch_chars)
 
 
-def _balanced_chunks(texts: list[str], n_chunks: int) -> list[list[str]]:
-    """Consecutive chunks of about equal length in characters (the cost of a text), so that long
-    article bodies and short headlines spread evenly over the processes."""
-    target = max(1, sum(map(len, texts)) // n_chunks)
+def _chunks(texts: Sequence[str], target: int) -> list[list[str]]:
+    """Consecutive chunks of about `target` characters (the cost of a text), so that long article
+    bodies and short headlines spread evenly over the processes."""
     chunks: list[list[str]] = [[]]
     size = 0
     for text in texts:

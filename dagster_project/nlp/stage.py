@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +46,6 @@ RESOLVER_KEY = "news_lake.entity_resolver"
 # about a gigabyte per hundred thousand characters of one text. A news article is far shorter.
 MAX_TEXT_CHARS = 200_000
 
-log = logging.getLogger(__name__)
 
 # What recognition finds; the catalogue adds the keys and entity_id.
 _FOUND = ("source", "source_id", "field", "text", "label", "start", "end", "model")
@@ -300,13 +298,16 @@ def recognise_texts(
     failed: dict[tuple[str, str], str] = {}  # unit -> why recognition failed on one of its texts
     capped: dict[tuple[str, str], int] = {}  # unit -> the cap, when one of its texts was cut to it
     done = 0
-    recognised_fields = todo.filter(pl.col("field") != OUTLET_FIELD)
-    for (language, model), group in recognised_fields.group_by(["language", "model"], maintain_order=True):
-        if model is None:
-            continue
-        # Each distinct text once: the same headline on many captures costs one pass.
-        distinct = group.get_column("text").unique(maintain_order=True).to_list()
-        found = _recognise_each(recognizer, distinct, language)
+    recognised_fields = todo.filter((pl.col("field") != OUTLET_FIELD) & pl.col("model").is_not_null())
+    groups = {language: group for (language,), group in recognised_fields.group_by("language", maintain_order=True)}
+    # Each distinct text once: the same headline on many captures costs one pass.
+    distinct = {
+        language: group.get_column("text").unique(maintain_order=True).to_list() for language, group in groups.items()
+    }
+    capped_texts = {language: [_cap(t) for t in group] for language, group in distinct.items()}
+    for language, results in recognizer.recognise_languages(capped_texts):
+        found = dict(zip(distinct[language], results, strict=True))
+        group = groups[language]
         for row in group.iter_rows(named=True):
             unit = (row["source"], row["source_id"])
             if len(row["text"]) > MAX_TEXT_CHARS:
@@ -317,7 +318,7 @@ def recognise_texts(
             for m in found[row["text"]]:
                 # A tuple per mention (a year of texts makes millions): a dict would take several times the memory.
                 entity_rows.append(
-                    (row["source"], row["source_id"], row["field"], m.text, m.label, m.start, m.end, model)
+                    (row["source"], row["source_id"], row["field"], m.text, m.label, m.start, m.end, row["model"])
                 )
             counts[unit] = counts.get(unit, 0) + len(found[row["text"]])
         done += group.height
@@ -380,27 +381,6 @@ def _with_columns_of(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with the table's columns, those declared since it was written as nulls."""
     missing = [pl.lit(None, dtype=table.schema[c]).alias(c) for c in table.column_names if c not in frame.columns]
     return frame.with_columns(missing).select(table.column_names)
-
-
-def _recognise_each(recognizer: EntityRecognizer, texts: list[str], language: str) -> dict[str, list | str]:
-    """Each text's mentions, or why the recogniser failed on it: one bad text costs its own
-    mentions, never the others'. Texts longer than `MAX_TEXT_CHARS` are recognised up to the cap."""
-    capped = [_cap(t) for t in texts]
-    try:
-        return dict(zip(texts, recognizer.recognise(capped, language), strict=True))
-    except Exception:  # the recogniser is a third-party library: find the text it fails on, one by one
-        log.warning(
-            "entity recognition failed on a group of %d %s texts; retrying them one by one", len(texts), language
-        )
-    found: dict[str, list | str] = {}
-    for text, cut in zip(texts, capped, strict=True):
-        try:
-            found[text] = next(iter(recognizer.recognise([cut], language)))
-        except Exception as exc:  # the library's own errors (spaCy's ValueError E088, a component's bug)
-            reason = f"recognition failed: {type(exc).__name__}: {str(exc)[:200]}"
-            log.warning("no entities for a text of %d characters: %s", len(text), reason)
-            found[text] = reason
-    return found
 
 
 def _cap(text: str) -> str:

@@ -100,14 +100,14 @@ def test_rules_alone_find_places_and_defined_acronyms(recognizer, language, text
 
 
 def test_chunks_keep_order_and_balance_length():
-    from dagster_project.nlp.entities import _balanced_chunks
+    from dagster_project.nlp.entities import _chunks
 
     texts = ["x" * 5000] * 4 + ["court"] * 400  # article bodies first, then headlines
-    chunks = _balanced_chunks(texts, 8)
+    chunks = _chunks(texts, sum(map(len, texts)) // 8)
     assert [t for c in chunks for t in c] == texts
     sizes = [sum(map(len, c)) for c in chunks]
     assert len(chunks) >= 5 and max(sizes) <= 5000
-    assert _balanced_chunks([], 4) == []
+    assert _chunks([], 4) == []
 
 
 def test_batches_end_at_their_count_or_characters():
@@ -135,11 +135,18 @@ def test_small_batches_give_the_same_mentions_and_keep_no_new_words(recognizer, 
 
 
 def test_two_processes_give_the_same_mentions(recognizer):
-    texts = [f"Le Maroc et l'Espagne ({i}) ont reçu M. Ahmed Skim à Quito." for i in range(8)]
+    texts = {
+        "fr": [f"Le Maroc et l'Espagne ({i}) ont reçu M. Ahmed Skim à Quito." for i in range(8)],
+        "es": ["El presidente Pedro Sánchez viajó a Rabat."],  # one chunk, sent first: the least text
+    }
     two = EntityRecognizer(n_process=2, min_chars_per_process=1)
-    one = list(recognizer.recognise(texts, "fr", n_process=1))
-    assert list(two.recognise(texts, "fr")) == one
-    assert ("Ahmed Skim", "PER") in {(m.text, m.label) for m in one[0]}
+    one = dict(recognizer.recognise_languages(texts, n_process=1))
+    assert list(two.recognise(texts["fr"], "fr")) == one["fr"]
+    both = list(two.recognise_languages(texts))
+    assert [language for language, _ in both] == ["es", "fr"]
+    assert dict(both) == one
+    assert ("Ahmed Skim", "PER") in {(m.text, m.label) for m in one["fr"][0]}
+    assert ("Rabat", "LOC") in {(m.text, m.label) for m in one["es"][0]}
 
 
 @pytest.mark.parametrize(

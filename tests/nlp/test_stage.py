@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
+from spacy.language import Language
 
 from dagster_project.extract.records import headline_id
 from dagster_project.lake import store
 from dagster_project.lake.schemas import ARTICLES, ENTITIES, ENTITY_CATALOG, HEADLINES, empty
 from dagster_project.nlp import catalog
 from dagster_project.nlp.catalog import resolver_version
+from dagster_project.nlp.entities import RecognitionError
 from dagster_project.nlp.stage import (
     DISTINCT_DIR,
     article_texts,
@@ -294,20 +296,21 @@ def test_a_text_longer_than_spacy_accepts_is_capped_and_the_other_texts_keep_the
     assert result.entities.filter(pl.col("source_id") == "huge").get_column("end").max() <= MAX_TEXT_CHARS
 
 
+@Language.component("test_fails_on_one_text")
+def _fails_on_one_text(doc):
+    if "Genève" in doc.text and "GFMD" in doc.text:
+        raise ValueError("[E000] the library gave up on this text")
+    return doc
+
+
 def test_a_text_the_recogniser_fails_on_becomes_a_coverage_row_with_its_reason(recognizer):
     """The library raising on one text costs that text's entities only; the next run tries it again."""
-
-    class Failing:
-        def __getattr__(self, name):
-            return getattr(recognizer, name)
-
-        def recognise(self, texts, language, n_process=None):
-            for text in list(texts):
-                if "Genève" in text and "GFMD" in text:
-                    raise ValueError("[E000] the library gave up on this text")
-            yield from recognizer.recognise(texts, language)
-
-    result = recognise_texts(texts(), Failing())
+    nlp = recognizer.pipeline("fr")
+    nlp.add_pipe("test_fails_on_one_text", first=True)
+    try:
+        result = recognise_texts(texts(), recognizer)
+    finally:
+        nlp.remove_pipe("test_fails_on_one_text")
     coverage = {r["source_id"]: r for r in result.coverage.iter_rows(named=True)}
     assert coverage["a2"]["model"] is None
     assert coverage["a2"]["skipped_reason"] == "recognition failed: ValueError: [E000] the library gave up on this text"
@@ -323,3 +326,13 @@ def test_a_text_the_recogniser_fails_on_becomes_a_coverage_row_with_its_reason(r
     )
     assert again.coverage.filter(pl.col("source_id") == "a2").get_column("model").item() is not None
     assert not again.entities.filter(pl.col("source_id") == "a2").is_empty()
+
+
+def test_recognise_raises_on_a_text_the_library_fails_on(recognizer):
+    nlp = recognizer.pipeline("fr")
+    nlp.add_pipe("test_fails_on_one_text", first=True)
+    try:
+        with pytest.raises(RecognitionError, match="E000"):
+            list(recognizer.recognise(["Le Maroc.", "Le GFMD se tient à Genève."], "fr"))
+    finally:
+        nlp.remove_pipe("test_fails_on_one_text")
