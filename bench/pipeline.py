@@ -379,7 +379,9 @@ def main() -> None:
     parser.add_argument(
         "--script", action=argparse.BooleanOptionalAction, default=True, help="the script peer on the synthetic corpora"
     )
-    parser.add_argument("--script-workers", type=int, nargs="+", help="the script's worker counts (default: --workers)")
+    parser.add_argument(
+        "--script-workers", type=int, nargs="+", help="the script's worker counts (default: --workers; 0: no script)"
+    )
     parser.add_argument("--child", choices=["full", "batch", "catalog", "warm"], help=argparse.SUPPRESS)
     parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
