@@ -11,6 +11,7 @@ Building it normalises some 190,000 names; it is kept in the cache folder (nlp/c
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import astuple, dataclass
 from functools import lru_cache
@@ -59,9 +60,17 @@ class Gazetteer:
         self._places = places
         self._by_id = {p.place_id: p for p in places.values()}
         self.max_words = max((len(k.split()) for k in places), default=1)
+        self._sorted = sorted(places)
 
     def lookup(self, name: str) -> Place | None:
         return self._places.get(normalise(name))
+
+    def may_begin(self, word: str) -> bool:
+        """Whether a name of the gazetteer begins with `word` (normalised): when none does, no span
+        that starts with the word needs a lookup."""
+        key = normalise(word)
+        i = bisect.bisect_left(self._sorted, key)
+        return i < len(self._sorted) and self._sorted[i].startswith(key)
 
     def lookup_id(self, place_id: str) -> Place:
         return self._by_id[place_id]

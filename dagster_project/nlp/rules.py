@@ -145,6 +145,11 @@ class EntityRules:
             if not looks_like_name(token.text) or token.is_punct:
                 i += 1
                 continue
+            # A span's normal form begins with its first word's, unless that word is an article
+            # (normalising drops it): most capitalised words begin no place name, and need no lookups.
+            if token.lower_ not in _ARTICLES and not self.places.may_begin(token.text):
+                i += 1
+                continue
             for n in range(min(MAX_PLACE_WORDS, len(doc) - i), 0, -1):
                 span = doc[i : i + n]
                 if (n > 1 and any(t.is_sent_start for t in span[1:])) or span[-1].is_punct:
