@@ -123,8 +123,8 @@ def test_arabic_common_words_are_not_city_names():
 def test_a_word_may_begin_a_place_name_exactly_when_some_name_begins_with_it():
     places = gazetteer()
     names = [name for name, _ in places.items()]
-    for name in names[:: max(1, len(names) // 500)]:  # every 500th name, each word boundary
-        words = name.split(" ")
-        assert all(places.may_begin(" ".join(words[:k])) for k in range(1, len(words) + 1)), name
+    for name in names[:: max(1, len(names) // 500)]:  # about 500 names, across the alphabet
+        first = name.split(" ")[0]
+        assert places.may_begin(first) and places.may_begin(first.title()), name
     assert places.may_begin("Buenos") and places.may_begin("Saint") and places.may_begin("L'Équateur")
     assert not places.may_begin("Qwzrtyx") and not places.may_begin("Blorvackienne")
