@@ -51,6 +51,12 @@ _LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage"})
 _DATE_PATH = re.compile(r"/(19|20)\d\d/[01]?\d/")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_TEASERS = 8
+_TOKEN = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    """The text's words, case folded: a teaser line compared whatever its punctuation."""
+    return " ".join(_TOKEN.findall(text.casefold()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +145,11 @@ def decide(signals: PageSignals, teasers: Sequence[Headline], paragraphs: Sequen
     url, ld_types, og_type = signals.url, signals.ld_types, signals.og_type
     ledes = {h.lede for h in teasers if h.lede}
     prose_words = sum(len(text.split()) for text in signals.prose_blocks if text not in ledes)
-    # A teaser's own lede taken for article text is still teaser text.
-    article_words = sum(len(p.split()) for p in paragraphs if p not in ledes)
+    # A teaser's own lede, title or kicker and title, taken for article text, are still teaser text.
+    teaser_lines = {
+        _words(line) for h in teasers for line in (h.text, h.lede, h.kicker and f"{h.kicker} {h.text}") if line
+    }
+    article_words = sum(len(p.split()) for p in paragraphs if _words(p) not in teaser_lines)
     # Teasers with a kicker or a lede are a listing's; bare title links also make up the side
     # lists ("recent posts", "most read") that surround articles.
     listing = [h for h in teasers if h.kicker or h.lede] or teasers

@@ -63,3 +63,12 @@ def test_line_breaks_two_in_a_row_separate_paragraphs():
     first, second = (PROSE * 2).strip(), PROSE.strip()
     page = _page(f"<div>{first}<br>\n<br>{second}<br>suite de la ligne</div>")
     assert extract(page).article.paragraphs == (first, f"{second} suite de la ligne")
+
+
+def test_soft_hyphens_and_ruby_annotations_are_not_body_text():
+    # A soft hyphen is a hyphenation hint and <rt> a reading aid printed over a character: neither
+    # is a letter of the text, and left in they cut the words they sit in.
+    hyphenated = PROSE.replace("municipal", "mu\xadni\xadci\xadpal").replace("budget", "bud\u200bget")
+    ruby = "<p>" + "子<rp>(</rp><rt>こ</rt><rp>)</rp>どもへの虐待をなくすための法律ができました。" * 4 + "</p>"
+    body = extract(_page(f"<p>{hyphenated * 3}</p>{ruby}")).article.body
+    assert body.split("\n\n") == [(PROSE * 3).strip(), "子どもへの虐待をなくすための法律ができました。" * 4]

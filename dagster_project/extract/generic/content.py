@@ -30,9 +30,16 @@ _BR = "\x00"  # a <br>, marked apart from the line breaks of the HTML source
 _BREAKS = re.compile(r"\x00\s*\x00[\s\x00]*")
 # Cells stay inline so that a table row reads as one line; a space keeps their words apart.
 CELL = frozenset({"td", "th"})
-# Elements whose text is never running text of the page: code, templates, navigation, footers and
-# form fields. The body leaves out more (`cleaning.NEVER_TEXT`: side boxes, captions, media).
-NEVER_RUNNING = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "select", "textarea"})
+# Elements whose text is never running text of the page: code, templates, navigation, footers,
+# form fields and ruby annotations (the reading aid printed over East Asian characters, `<rt>`, and
+# its fallback brackets, `<rp>`: inline, they would split every annotated word of the sentence).
+# The body leaves out more (`cleaning.NEVER_TEXT`: side boxes, captions, media).
+NEVER_RUNNING = frozenset(
+    {"script", "style", "noscript", "template", "svg", "nav", "footer", "select", "textarea", "rt", "rp"}
+)
+# Invisible format characters that are not text: soft hyphens (hyphenation hints inside words),
+# zero-width spaces and byte-order marks. Left in, they split words for anyone matching the text.
+_INVISIBLE = re.compile("[\xad\u200b\ufeff]")
 
 
 @dataclass(slots=True)
@@ -59,7 +66,7 @@ RUNNING_MAX_LINKS = 0.2
 
 
 def _block_text(parts: list[str]) -> str:
-    joined = "".join(parts)
+    joined = _INVISIBLE.sub("", "".join(parts))
     if _BR not in joined:
         return clean_text(joined)
     # Two line breaks in a row separate paragraphs written without <p>; one is a space.
