@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 import spacy
 
+from dagster_project.nlp.bio import bio_spans
 from dagster_project.nlp.entities import PIPELINES, EntityRecognizer
 from dagster_project.nlp.stage import recognise_texts
 
@@ -269,7 +270,7 @@ def read_split(path: Path, limit: int | None) -> list[Sentence]:
         for tok in tokens:
             offsets.append((pos, pos + len(tok)))
             pos += len(tok) + 1
-        sentences.append(Sentence(" ".join(tokens), offsets, decode_bio(tags)))
+        sentences.append(Sentence(" ".join(tokens), offsets, bio_spans(tags)))
         tokens.clear()
         tags.clear()
 
@@ -284,19 +285,6 @@ def read_split(path: Path, limit: int | None) -> list[Sentence]:
         tags.append(parts[1])
     close()
     return sentences
-
-
-def decode_bio(tags: list[str]) -> list[Span]:
-    spans: list[Span] = []
-    for i, tag in enumerate(tags):
-        if tag == "O":
-            continue
-        prefix, kind = tag.split("-", 1)
-        if prefix == "B" or not spans or spans[-1][1] != i or spans[-1][2] != kind:
-            spans.append((i, i + 1, kind))
-        else:
-            spans[-1] = (spans[-1][0], i + 1, kind)
-    return spans
 
 
 def to_tokens(offsets: list[tuple[int, int]], spans: Iterable[Span]) -> list[Span]:

@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 python scripts/train_ner.py en [--corpora data/corpora] [--max-steps 6000]
 
-Reads token-per-line corpora (`TOKEN TAG` or `TOKEN<TAB>TAG`, IOB or IO tags, blank line between
+Reads token-per-line corpora (`TOKEN TAG` or `TOKEN<TAB>TAG`, IOB, BIOES or IO tags, blank line between
 sentences) from `<corpora>/<language>/*.{conll,bio,txt}`: the user prepares that folder beforehand
 (docs/entities.md says from which public repositories); nothing is fetched here. Tags other than
 PER, LOC and ORG (MISC, OTH...) are dropped to O: the project keeps persons, places and organisations;
@@ -13,7 +13,8 @@ is kept back as the development split: never trained on, nor used to choose the 
 written to `<work>/<language>/dev.bio`, which bench/ner.py scores (and, where a language has several
 corpora, each corpus's part to `dev-<corpus>.bio`). Another tenth (`val`) chooses the best checkpoint.
 A corpus that comes with its own development file (CoNLL-2002 `esp.testa`) has it named `*.dev.<ext>`:
-that file is then the whole dev split, and the other files give train and val only. The model is
+that file is then the corpus's whole part of the dev split, and its other files give train and val
+only (the language's other corpora are split as above). The model is
 written to `dagster_project/nlp/models/<language>/` (package data), with only the tokenizer, `tok2vec`
 and `ner`.
 """
@@ -31,12 +32,15 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc, DocBin
 
+from dagster_project.nlp.bio import bio_spans
+
 REPO = Path(__file__).resolve().parents[1]
 MODELS = REPO / "dagster_project" / "nlp" / "models"
 TYPES = ("PER", "LOC", "ORG")
 ALIASES = {"PERS": "PER", "PERSON": "PER", "GPE": "LOC", "ORGANIZATION": "ORG", "ORGANISATION": "ORG"}
 DEV_EVERY = 10
 BLOCK_SENTENCES = 20  # sentences per block where a corpus has no document marks
+BIOES = {"S": "B", "E": "I"}  # BIOES corpora: a single-token name begins one, an end continues one
 SYMBOLS = frozenset({"@", "#"})  # never a name, nor part of one
 MAX_SENTENCE = 60  # tokens: corpora without sentence breaks (Europeana) are cut at full stops or here
 
@@ -68,7 +72,8 @@ def read_corpus(path: Path) -> list[list[Sentence]]:
             tag = "O"
         prefix, _, kind = tag.partition("-")
         kind = ALIASES.get(kind.upper(), kind.upper()) if kind else ""
-        label = f"{prefix.upper()}-{kind}" if kind in TYPES and prefix.upper() in "BI" else "O"
+        prefix = BIOES.get(prefix.upper(), prefix.upper())
+        label = f"{prefix}-{kind}" if kind in TYPES and prefix in {"B", "I"} else "O"
         if token in SYMBOLS:  # the Broad Twitter Corpus tags the `@` of `@user` as a name of its own
             label = "O"
         sentence.append((token, label))
@@ -85,23 +90,12 @@ def read_corpus(path: Path) -> list[list[Sentence]]:
     return docs
 
 
-def iob_spans(sentence: Sentence) -> list[tuple[int, int, str]]:
-    """(start, end, type) token spans; an I- tag after O or another type opens a span (IO corpora)."""
-    spans: list[tuple[int, int, str]] = []
-    for i, (_, label) in enumerate(sentence):
-        if label == "O":
-            continue
-        prefix, kind = label.split("-", 1)
-        if prefix == "B" or not spans or spans[-1][1] != i or spans[-1][2] != kind:
-            spans.append((i, i + 1, kind))
-        else:
-            spans[-1] = (spans[-1][0], i + 1, kind)
-    return spans
-
-
 def to_doc(nlp, sentence: Sentence) -> Doc:
     doc = Doc(nlp.vocab, words=[t for t, _ in sentence])
-    doc.ents = [doc.char_span(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label=k) for s, e, k in iob_spans(sentence)]
+    doc.ents = [
+        doc.char_span(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label=k)
+        for s, e, k in bio_spans(label for _, label in sentence)
+    ]
     return doc
 
 
@@ -113,18 +107,19 @@ def corpus_of(path: Path) -> str:
 def split(corpora: Path, language: str) -> tuple[dict[str, list[Sentence]], list[str]]:
     """train, val (checkpoint choice) and dev (reporting only): blocks 0-7, 8 and 9 of every ten.
 
-    A corpus's own development file, named `*.dev.<ext>` (CoNLL-2002's `esp.testa`), is the dev split
-    whole; the other files then give train and val only (every tenth block to val). The dev split is
-    also given per corpus (`dev:<corpus>`, see `corpus_of`) where a language has several."""
+    A corpus's own development file, named `*.dev.<ext>` (CoNLL-2002's `esp.testa`), is that corpus's
+    dev part whole; its other files then give train and val only (every tenth block to val), while the
+    language's other corpora are split as above. The dev split is also given per corpus (`dev:<corpus>`,
+    see `corpus_of`) where a language has several."""
     parts: dict[str, list[Sentence]] = {"train": [], "val": [], "dev": []}
     files = sorted(p for p in (corpora / language).iterdir() if p.suffix in {".conll", ".bio", ".txt", ".tsv"})
     if not files:
         sys.exit(f"no corpus files in {corpora / language}")
-    own_dev = [p for p in files if p.stem.endswith(".dev")]
+    own_dev = {corpus_of(p) for p in files if p.stem.endswith(".dev")}
     for path in files:
         for k, block in enumerate(read_corpus(path)):
-            if own_dev:
-                slot = "dev" if path in own_dev else "val" if k % DEV_EVERY == DEV_EVERY - 1 else "train"
+            if corpus_of(path) in own_dev:
+                slot = "dev" if path.stem.endswith(".dev") else "val" if k % DEV_EVERY == DEV_EVERY - 1 else "train"
             else:
                 slot = "dev" if k % DEV_EVERY == DEV_EVERY - 1 else "val" if k % DEV_EVERY == DEV_EVERY - 2 else "train"
             parts[slot].extend(block)
