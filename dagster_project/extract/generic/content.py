@@ -140,7 +140,8 @@ class _Walker:
                 if closes_page_block:
                     self.flush_page()
                 continue
-            if child.is_text_node:
+            tag = child.tag  # "-text" for a text node: one property read for every node
+            if tag == "-text":
                 text = child.text_content
                 if not text:
                     continue
@@ -161,7 +162,6 @@ class _Walker:
                     if in_skipped:
                         self.skipped_chars += len(text.strip())
                 continue
-            tag = child.tag
             if tag in NEVER_RUNNING:
                 continue
             shown = in_body and tag not in NEVER_TEXT

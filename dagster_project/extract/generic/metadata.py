@@ -36,6 +36,7 @@ _PUBLISHED_META = (
     'meta[name="dcterms.created"]',
     'meta[name="date"]',
 )
+_ANY_PUBLISHED_META = ", ".join(_PUBLISHED_META)
 # Elements whose visible text states the publication date, judged by their class or id.
 _DATE_HOLDERS = (
     '[class*="date"], [id*="date"], [class*="publish"], [class*="posted"], [class*="byline"], '
@@ -182,7 +183,9 @@ def _declared_date(tree: LexborHTMLParser, ld: dict, language: str | None) -> da
     found = parse_iso_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
     if found:
         return found
-    for selector in _PUBLISHED_META:
+    # One query tells whether any of them is there (85% of the development pages have none);
+    # then each in turn, in order of trust.
+    for selector in _PUBLISHED_META if tree.css_first(_ANY_PUBLISHED_META) is not None else ():
         node = tree.css_first(selector)
         value = node.attributes.get("content") if node else None
         if found := parse_iso_date(value) or parse_date(value, language):
