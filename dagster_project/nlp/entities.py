@@ -276,14 +276,20 @@ def _work(chunk: tuple[str, list[str]]) -> list[list[Mention] | str]:
         raise RuntimeError("an entity worker was started without its recogniser (see _start_worker)")
     recognizer, batch_size, batch_chars = _WORKER
     language, texts = chunk
-    loaded = len(_LOADED)
-    nlp = recognizer.pipeline(language)
-    if len(_LOADED) > loaded:
-        # A loaded pipeline is millions of objects that live as long as this process: out of the
-        # garbage collector's way (documented use of gc.freeze, in the worker's own main thread), each
-        # collection would walk them all again while the texts are recognised.
+    if (language, recognizer.pipelines.get(language)) not in _LOADED:
+        if _LOADED:
+            # Languages arrive in order, each one's pieces together (see recognise_languages): an
+            # earlier language's pipeline is not needed again here. Freed, so that a worker holds one
+            # pipeline, not one per language it met.
+            _LOADED.clear()
+            gc.unfreeze()
+            gc.collect()
+        recognizer.pipeline(language)
+        # A loaded pipeline is millions of objects: out of the garbage collector's way (documented
+        # use of gc.freeze, in the worker's own main thread), or each collection would walk them all
+        # again while the texts are recognised.
         gc.freeze()
-    return _recognise_chunk(nlp, texts, batch_size, batch_chars)
+    return _recognise_chunk(recognizer.pipeline(language), texts, batch_size, batch_chars)
 
 
 def _chunks(texts: Sequence[str], target: int) -> list[list[str]]:
