@@ -113,7 +113,7 @@ def page_blocks(page: Page) -> PageBlocks | None:
     if tree.body is None:
         return None
     walked = text_blocks(tree.body, skipped)
-    blocks, names = walked.blocks, walked.names
+    blocks = walked.blocks
     if not blocks:
         return None
     counts = np.asarray([len(tokens(b.text)) for b in blocks], dtype=np.float64)
@@ -122,7 +122,7 @@ def page_blocks(page: Page) -> PageBlocks | None:
     title_words = block_features.title_words_of(meta.title)
     labels[[block_features.is_title(b.text, title_words) for b in blocks]] = 0
     return PageBlocks(
-        block_features.features(blocks, names, meta.title),
+        block_features.features(walked, meta.title),
         labels,
         100.0 * SUITE_WEIGHTS.get(page.suite, 1.0) * (counts + 1) / (counts.sum() + len(blocks)),
     )

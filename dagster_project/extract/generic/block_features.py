@@ -16,11 +16,12 @@ from functools import lru_cache
 import numpy as np
 
 from dagster_project.extract.generic.cleaning import is_furniture
-from dagster_project.extract.generic.content import HEADING, Block
+from dagster_project.extract.generic.content import HEADING, Block, PageText
 
 _TAGS = ("p", "div", "li", "td", "tr", "table", "h1", "h2", "h3", "h4", "pre", "blockquote", "dd", "dt",
          "section", "article", "main", "header", "form", "body", "span", "ul", "ol", "center", "figure")  # fmt: skip
 _TAG_CODE = {t: i for i, t in enumerate(_TAGS)}
+_HEADING_LEVEL = {t: int(t[1]) for t in HEADING}
 _CONTENT_WORDS = frozenset(
     {"content", "article", "post", "entry", "body", "story", "text", "main", "blog", "news", "single", "page"}
 )
@@ -60,15 +61,9 @@ TITLE_COLUMN = NAMES.index("is_title")
 CATEGORICAL = tuple(i for i, name in enumerate(NAMES) if name.endswith("tag"))
 
 
-def prose_score(block: Block) -> float:
-    """The older rule's vote of a block: long, comma-rich, link-poor text reads as prose."""
-    n = len(block.text)
-    if n < 60 or block.link_density > 0.35 or block.tag in HEADING or block.skipped_share > 0.5:
-        return 0.0
-    return 1.0 + block.text.count(",") + block.text.count("،") + min(n / 100, 3.0)
-
-
-def _rule_containers(blocks: list[Block], scores: list[float]) -> tuple[int | None, int | None]:
+def _rule_containers(
+    blocks: list[Block], scores: list[float], spans: dict[int, tuple[int, int]]
+) -> tuple[int | None, int | None]:
     """The best-voted container of prose, and its widening over sibling containers (older rule)."""
     votes: dict[int, float] = {}
     totals: dict[int, float] = {}
@@ -86,7 +81,7 @@ def _rule_containers(blocks: list[Block], scores: list[float]) -> tuple[int | No
     if not votes:
         return None, None
     best = max(votes, key=votes.__getitem__)
-    path = next(b.path for b in blocks if best in b.path)
+    path = blocks[spans[best][0]].path  # its first block
     current = best
     for ancestor in reversed(path[: path.index(best)][-_MAX_CLIMB:]):
         if totals.get(ancestor, 0.0) >= (1 + _MIN_GAIN) * totals[current]:
@@ -113,48 +108,52 @@ def _codes(values: str) -> np.ndarray:
     return np.asarray([ord(c) for c in values], dtype=np.uint32)
 
 
-# Bits of the code points that the text statistics count, looked up in one table.
-_PUNCT, _COMMA, _END, _SEPARATOR, _SPACE = 1, 2, 4, 8, 16
-_LOOKUP = np.zeros(0x10000, dtype=np.uint8)
-for _bit, _chars in ((_PUNCT, ".,;:!?،؛。、"), (_COMMA, ",،"), (_END, ".!?。؟"), (_SEPARATOR, "|»«·•›/©"),
-                     (_SPACE, " \n\t\r\xa0")):  # fmt: skip
-    _LOOKUP[_codes(_chars)] |= _bit
+# Bits of the code points that the text statistics count, looked up in one table. Letters and
+# capitals are told apart by code point ranges (Latin, Greek, Cyrillic), an approximation that costs
+# nothing per block; every code point past the table's end is a letter.
+_PUNCT, _COMMA, _END, _SEPARATOR, _SPACE, _DIGIT, _UPPER, _LETTER, _IN_WORD = 1, 2, 4, 8, 16, 32, 64, 128, 256
+_LAST = 0x10000
 
 
-def _text_columns(texts: list[str]) -> np.ndarray:
-    """Text statistics of every block at once, on the code points of the page's joined text:
-    length, words, punctuation, commas, sentence ends, digits, capitals, word length, capitalised
-    words, separators. Letters and capitals are told apart by code point ranges (Latin, Greek,
-    Cyrillic), an approximation that costs nothing per block."""
-    joined = "\n".join(texts)
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.asarray([len(t) for t in texts], dtype=np.float64)
-    starts = np.concatenate(([0], np.cumsum(lengths[:-1] + 1))).astype(np.int64)
+def _code_point_bits() -> np.ndarray:
+    cp = np.arange(_LAST + 1, dtype=np.uint32)
     digit = ((cp >= 48) & (cp <= 57)) | ((cp >= 0x660) & (cp <= 0x669))
     upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)) | ((cp >= 0x391) & (cp <= 0x42F))
     lower = ((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0x24F) & (cp != 0xF7))
     other_letter = (cp >= 0x250) & ~((cp >= 0x2000) & (cp <= 0x2BFF)) & ~((cp >= 0x3000) & (cp <= 0x303F))
     letter = upper | lower | other_letter
-    word = letter | digit | (cp == 95)
-    previous = np.concatenate(([False], word[:-1]))
-    word_start = word & ~previous
-    bits = _LOOKUP[np.minimum(cp, 0xFFFF)]
-    following = np.concatenate((bits[1:], [_SPACE]))
-    sentence_end = ((bits & _END) > 0) & ((following & _SPACE) > 0)
+    bits = np.zeros(_LAST + 1, dtype=np.uint16)
+    for bit, chars in ((_PUNCT, ".,;:!?،؛。、"), (_COMMA, ",،"), (_END, ".!?。؟"), (_SEPARATOR, "|»«·•›/©"),
+                       (_SPACE, " \n\t\r\xa0")):  # fmt: skip
+        bits[_codes(chars)] |= bit
+    for bit, marked in ((_DIGIT, digit), (_UPPER, upper), (_LETTER, letter), (_IN_WORD, letter | digit | (cp == 95))):
+        bits[marked] |= bit
+    return bits
+
+
+_BITS = _code_point_bits()
+
+
+def _text_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The length of every block's text, and per block (one row each) its words, punctuation, commas,
+    sentence ends, digits, capitals, letters, word characters, capitalised words and separators,
+    counted at once on the code points of the page's joined text."""
+    joined = "\n".join(texts)
+    bits = _BITS[np.minimum(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), _LAST)]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    word = (bits & _IN_WORD) > 0
+    word_start = word.copy()
+    word_start[1:] &= ~word[:-1]
+    upper = (bits & _UPPER) > 0
+    sentence_end = (bits & _END) > 0
+    sentence_end[:-1] &= (bits[1:] & _SPACE) > 0  # the last character ends the text as a space would
     counted = np.stack(
-        [word_start, (bits & _PUNCT) > 0, (bits & _COMMA) > 0, sentence_end, digit, upper, letter, word,
-         word_start & upper, (bits & _SEPARATOR) > 0],
-        axis=1,
-    ).astype(np.int32)  # fmt: skip
-    sums = np.add.reduceat(counted, starts, axis=0).astype(np.float64)
-    words, punct, commas, ends, digits, capitals, letters, word_chars, capitalised, separators = sums.T
-    n = np.maximum(lengths, 1)
-    n_words = np.maximum(words, 1)
-    return np.stack(
-        [np.log1p(lengths), np.log1p(words), punct / n, np.log1p(commas), np.log1p(ends), digits / n,
-         capitals / np.maximum(letters, 1), word_chars / n_words, capitalised / n_words, separators / n],
-        axis=1,
-    )  # fmt: skip
+        [word_start, (bits & _PUNCT) > 0, (bits & _COMMA) > 0, sentence_end, (bits & _DIGIT) > 0, upper,
+         (bits & _LETTER) > 0, word, word_start & upper, (bits & _SEPARATOR) > 0],
+    ).view(np.int8)  # fmt: skip
+    return lengths, np.add.reduceat(counted, starts, axis=1, dtype=np.int64).T.astype(np.float64)
 
 
 @lru_cache(maxsize=65536)
@@ -168,9 +167,9 @@ def _class_verdicts(words: str) -> tuple[bool, bool]:
 
 _ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM = 1, 2, 4, 8, 16, 32
 # The in_article ... in_form columns of each combination of flags.
-_FLAG_COLUMNS = [
-    tuple(float(bool(flags & bit)) for bit in (_ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM)) for flags in range(64)
-]
+_FLAG_COLUMNS = np.asarray(
+    [[float(bool(flags & bit)) for bit in (_ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM)] for flags in range(64)]
+)
 _TAG_FLAGS = {"article": _ARTICLE, "main": _MAIN, "li": _LIST, "ul": _LIST, "ol": _LIST, "table": _TABLE,
               "tr": _TABLE, "header": _HEADER, "form": _FORM}  # fmt: skip
 
@@ -201,16 +200,15 @@ def _ancestry(blocks: list[Block], names: dict[int, tuple[str, str]]) -> dict[in
     return found
 
 
-def features(blocks: list[Block], names: dict[int, tuple[str, str]], title: str | None) -> np.ndarray:
-    """One row of `NAMES` per block."""
-    n = len(blocks)
-    lengths = [len(b.text) for b in blocks]
-    page_chars = sum(lengths) or 1
-    scores = [prose_score(b) for b in blocks]
-    best, wider = _rule_containers(blocks, scores)
-    title_words = title_words_of(title)
+def _sums_under(
+    blocks: list[Block], lengths: list[int], scores: list[float]
+) -> tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, float]]:
+    """Per block element: text, link text, blocks and prose under it, children summed into parents.
 
-    # Per block element: text, link text, blocks and prose under it; children summed into parents.
+    As the shipped model was trained: elements are summed up in the reverse order of their first
+    block, and the elements first met in one block from the deepest up, so an element first met in
+    the same block as its parent adds to the parent after the parent was summed into its own parent
+    (the grandparent misses it)."""
     parent: dict[int, int] = {}
     chars: dict[int, int] = {}
     links: dict[int, int] = {}
@@ -227,83 +225,104 @@ def features(blocks: list[Block], names: dict[int, tuple[str, str]], title: str 
         links[own] = links.get(own, 0) + b.link_chars
         counts[own] = counts.get(own, 0) + 1
         prose[own] = prose.get(own, 0.0) + score
-    for element in reversed(list(parent)):  # children were met after their parents
+    for element in reversed(list(parent)):
         up = parent[element]
         if up != -1:
             chars[up] = chars.get(up, 0) + chars.get(element, 0)
             links[up] = links.get(up, 0) + links.get(element, 0)
             counts[up] = counts.get(up, 0) + counts.get(element, 0)
             prose[up] = prose.get(up, 0.0) + prose.get(element, 0.0)
-    page_prose = sum(scores) or 1.0
-    ancestry = _ancestry(blocks, names)
+    return chars, links, counts, prose
 
-    # The block's own columns, each computed over all blocks at once.
-    length = np.asarray(lengths, dtype=np.float64)  # a block's text is never empty
-    depths = np.asarray([len(b.path) for b in blocks], dtype=np.float64)
+
+def features(page: PageText, title: str | None) -> np.ndarray:
+    """One row of `NAMES` per block of `page`."""
+    blocks, spans = page.blocks, page.spans
+    n = len(blocks)
+    texts = [b.text for b in blocks]
+    tags = [b.tag for b in blocks]
+    counts = np.asarray([(b.link_chars, b.skipped_chars, len(b.path)) for b in blocks], dtype=np.int64)
+    lengths, text = _text_counts(texts)
+    length = lengths.astype(np.float64)  # a block's text is never empty
+    page_chars = int(lengths.sum()) or 1
+    link_density = counts[:, 0] / length
+    skipped_share = np.minimum(counts[:, 1] / length, 1.0)
+    depths = counts[:, 2].astype(np.float64)
+    heading_level = np.asarray([_HEADING_LEVEL.get(t, 0) for t in tags], dtype=np.float64)
+    tag = np.asarray([_TAG_CODE.get(t, len(_TAGS)) for t in tags], dtype=np.float64)
+    # The older rule's vote of a block: long, comma-rich, link-poor text reads as prose.
+    reads_as_prose = (length >= 60) & (link_density <= 0.35) & (heading_level == 0) & (skipped_share <= 0.5)
+    prose = np.where(reads_as_prose, 1.0 + text[:, 2] + np.minimum(length / 100, 3.0), 0.0)
+    scores = prose.tolist()
+    page_prose = sum(scores) or 1.0
+    index = np.arange(n)
+    in_rule = []
+    for container in _rule_containers(blocks, scores, spans):
+        start, end = spans[container] if container is not None else (0, 0)
+        in_rule.append((index >= start) & (index < end))
+    ancestry = _ancestry(blocks, page.names)
     n_content, n_furniture, last_content, last_furniture, flags = np.asarray(
         [ancestry[b.path[-1]] for b in blocks], dtype=np.int64
     ).T
+    title_words = title_words_of(title)
     columns = [
-        np.asarray([b.link_chars for b in blocks]) / length,
-        np.minimum(np.asarray([b.skipped_chars for b in blocks]) / length, 1.0),
-        [int(b.tag[1]) if b.tag in HEADING else 0 for b in blocks],
-        [_TAG_CODE.get(b.tag, len(_TAGS)) for b in blocks],
+        np.log1p(length),
+        np.log1p(text[:, 0]),
+        link_density,
+        skipped_share,
+        heading_level,
+        tag,
         depths,
-        np.arange(n) / n,
+        index / n,
         (np.cumsum(lengths) - lengths) / page_chars,
-        scores,
-        [best is not None and best in b.path for b in blocks],
-        [wider is not None and wider in b.path for b in blocks],
-        [is_title(b.text, title_words) for b in blocks],
+        prose,
+        *in_rule,
+        [is_title(t, title_words) for t in texts],
         n_content,
         n_furniture,
         np.where(last_furniture >= 0, depths - 1 - last_furniture, 99),
         np.where(last_content >= 0, depths - 1 - last_content, 99),
-        *np.asarray(_FLAG_COLUMNS)[flags].T,
+        *_FLAG_COLUMNS[flags].T,
         length / page_chars,
         np.full(n, math.log1p(n)),
         np.full(n, math.log1p(page_chars)),
-        [b.text.count("\n\n") + 1 for b in blocks],
+        [t.count("\n\n") + 1 for t in texts],
     ]
+    chars, links, under, prose_under = _sums_under(blocks, lengths.tolist(), scores)
     for up in (1, 2):
         elements = [b.path[-up] if len(b.path) >= up else b.path[0] for b in blocks]
         c = np.asarray([chars[e] for e in elements], dtype=np.float64)
         columns += [
             [math.log1p(chars[e]) for e in elements],
             np.divide(np.asarray([links[e] for e in elements]), c, out=np.zeros(n), where=c > 0),
-            [math.log1p(counts[e]) for e in elements],
-            np.asarray([prose[e] for e in elements]) / page_prose,
+            [math.log1p(under[e]) for e in elements],
+            np.asarray([prose_under[e] for e in elements]) / page_prose,
             c / page_chars,
         ]
-    own_columns = np.stack([np.asarray(column, dtype=np.float64) for column in columns], axis=1)
-
-    text = _text_columns([b.text for b in blocks])
-    table = np.concatenate([text[:, :2], own_columns, text[:, 2:]], axis=1)
-    log_chars, link_density, skipped_share, tag = (table[:, _OWN.index(k)] for k in _NEIGHBOUR_COLUMNS)
-    prose_col = np.asarray(scores, dtype=np.float64)
-    columns = [table]
-    for offset in _NEIGHBOURS:
-        shifted = []
-        for column in (log_chars, link_density, prose_col, skipped_share, tag):
-            out = np.full(n, -1.0)
-            if abs(offset) >= n:
-                pass  # no such neighbour for any block
-            elif offset < 0:
-                out[-offset:] = column[: n + offset]
-            else:
-                out[: n - offset] = column[offset:]
-            shifted.append(out)
-        columns.append(np.stack(shifted, axis=1))
+    n_words = np.maximum(text[:, 0], 1)
+    _, punct, commas, ends, digits, capitals, letters, word_chars, capitalised, separators = text.T
+    columns += [
+        punct / length, np.log1p(commas), np.log1p(ends), digits / length, capitals / np.maximum(letters, 1),
+        word_chars / n_words, capitalised / n_words, separators / length,
+    ]  # fmt: skip
+    table = np.column_stack(columns).astype(np.float64)
+    # Neighbours' statistics, -1 past the page's ends.
+    reach = max(map(abs, _NEIGHBOURS))
+    padded = np.full((n + 2 * reach, 5), -1.0)
+    padded[reach : reach + n] = np.stack([table[:, 0], link_density, prose, skipped_share, tag], axis=1)
     # Share of prose blocks and mean link density in a window of eleven blocks around each one.
-    columns.append(np.stack([_window_mean((prose_col > 0).astype(np.float64)), _window_mean(link_density)], axis=1))
+    window = [_window_mean((prose > 0).astype(np.float64)), _window_mean(link_density)]
     # Where each block stands from the title's heading, the rule's container and the first <h1>:
     # the article follows its title, and the container's neighbours are its likeliest spill-over.
-    index = np.arange(n, dtype=np.float64)
-    title_rows = table[:, _OWN.index("is_title")] > 0
-    in_container = table[:, _OWN.index("in_rule_container")] > 0
-    is_h1 = table[:, _OWN.index("heading_level")] == 1
-    columns.append(np.stack([_offset(index, title_rows), _nearest(index, in_container), _offset(index, is_h1)], axis=1))
-    return np.concatenate(columns, axis=1)
+    where = index.astype(np.float64)
+    places = [
+        _offset(where, table[:, TITLE_COLUMN] > 0),
+        _nearest(where, in_rule[0]),
+        _offset(where, heading_level == 1),
+    ]
+    return np.concatenate(
+        [table, *(padded[reach + o : reach + o + n] for o in _NEIGHBOURS), np.stack(window + places, axis=1)], axis=1
+    )
 
 
 def _window_mean(values: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
@@ -77,11 +77,13 @@ def _block_text(parts: list[str]) -> str:
 @dataclass(slots=True)
 class PageText:
     """The text blocks of a page's body, the tag and class/id words of their block elements, and
-    the page's running text (`RUNNING_MIN_CHARS`) read with side boxes, captions and furniture."""
+    the page's running text (`RUNNING_MIN_CHARS`) read with side boxes, captions and furniture.
+    `spans` gives each block element's blocks, `blocks[start:end]`: they follow one another."""
 
     blocks: list[Block]
     names: dict[int, tuple[str, str]]
     running: list[str]
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 class _Walker:
@@ -97,6 +99,8 @@ class _Walker:
         self.skipped_chars = 0
         self.path: list[int] = []
         self.tags: list[str] = []
+        self.starts: list[int] = []  # index of the first block of each element of `path`
+        self.spans: dict[int, tuple[int, int]] = {}
         self.names: dict[int, tuple[str, str]] = {}  # mem_id -> (tag, "class id") of the block elements
         self.running: list[str] = []
         self.page_parts: list[str] = []
@@ -135,7 +139,7 @@ class _Walker:
                 stack.pop()
                 if closes_block:
                     self.flush()
-                    self.path.pop()
+                    self.spans[self.path.pop()] = (self.starts.pop(), len(self.blocks))
                     self.tags.pop()
                 if closes_page_block:
                     self.flush_page()
@@ -177,6 +181,7 @@ class _Walker:
                     self.flush()
                     self.path.append(child.mem_id)
                     self.tags.append(tag)
+                    self.starts.append(len(self.blocks))
                     attrs = child.attributes
                     self.names[child.mem_id] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
                 skipped = in_skipped or (shown and child.mem_id in self.skipped)
@@ -199,7 +204,8 @@ def text_blocks(body: LexborNode, skipped: set[int]) -> PageText:
     walker.walk(body)
     walker.flush()
     walker.flush_page()
-    return PageText(walker.blocks, walker.names, walker.running)
+    walker.spans[body.mem_id] = (0, len(walker.blocks))
+    return PageText(walker.blocks, walker.names, walker.running, walker.spans)
 
 
 # The label of an ad slot left in the text, in the languages of the collection and its neighbours.
@@ -217,10 +223,10 @@ def main_paragraphs(page: PageText, title: str | None = None, model: object = No
     """
     from dagster_project.extract.generic import block_features, block_model
 
-    blocks, names = page.blocks, page.names
+    blocks = page.blocks
     if not blocks:
         return []
-    features = block_features.features(blocks, names, title)
+    features = block_features.features(page, title)
     keep = block_model.predict(features, features[:, block_features.PROSE_COLUMN] > 0, model)
     restates_title = features[:, block_features.TITLE_COLUMN] > 0
     return [
