@@ -128,21 +128,29 @@ class _Walker:
     def walk(self, root: LexborNode) -> None:
         # An explicit stack, not recursion: broken pages nest thousands of unclosed tags deep.
         # Per element: its children, whether they are in a link, in skipped furniture, in the body
-        # reading, and whether the element closes a block of the body and of the page.
-        stack: list[tuple[Iterator[LexborNode], bool, bool, bool, bool, bool]] = [
-            (root.iter(include_text=True), False, False, True, False, False)
-        ]
-        while stack:
-            children, in_link, in_skipped, in_body, closes_block, closes_page_block = stack[-1]
+        # reading, and whether the element closes a block of the body and of the page. The top of
+        # the stack is also held in local names, and the part lists (cleared, never replaced) too,
+        # and nothing is flushed without parts: this loop runs for every node of the page.
+        parts, page_parts, skipped_ids = self.parts, self.page_parts, self.skipped
+        state: tuple[Iterator[LexborNode], bool, bool, bool, bool, bool] = (
+            root.iter(include_text=True), False, False, True, False, False
+        )  # fmt: skip
+        stack = [state]
+        children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
+        while True:
             child = next(children, None)
             if child is None:
                 stack.pop()
                 if closes_block:
-                    self.flush()
+                    if parts:
+                        self.flush()
                     self.spans[self.path.pop()] = (self.starts.pop(), len(self.blocks))
                     self.tags.pop()
-                if closes_page_block:
+                if closes_page_block and page_parts:
                     self.flush_page()
+                if not stack:
+                    return
+                children, in_link, in_skipped, in_body, closes_block, closes_page_block = stack[-1]
                 continue
             tag = child.tag  # "-text" for a text node: one property read for every node
             if tag == "-text":
@@ -151,48 +159,60 @@ class _Walker:
                     continue
                 if text.isspace():
                     # White space separates words, except at the start of a block, where it is dropped.
-                    if self.page_parts:
-                        self.page_parts.append(text)
-                    if in_body and self.parts:
-                        self.parts.append(text)
+                    if page_parts:
+                        page_parts.append(text)
+                    if in_body and parts:
+                        parts.append(text)
                     continue
-                self.page_parts.append(text)
-                if in_link:
-                    self.page_link_chars += len(text.strip())
+                page_parts.append(text)
                 if in_body:
-                    self.parts.append(text)
+                    parts.append(text)
+                if in_link or in_skipped:
+                    n = len(text.strip())
                     if in_link:
-                        self.link_chars += len(text.strip())
-                    if in_skipped:
-                        self.skipped_chars += len(text.strip())
+                        self.page_link_chars += n
+                        if in_body:
+                            self.link_chars += n
+                    if in_skipped and in_body:
+                        self.skipped_chars += n
                 continue
             if tag in NEVER_RUNNING:
                 continue
             shown = in_body and tag not in NEVER_TEXT
             if tag == "br":
-                self.page_parts.append(_BR)
+                page_parts.append(_BR)
                 if shown:
-                    self.parts.append(_BR)
-            elif tag in BLOCK:
+                    parts.append(_BR)
+                continue
+            if tag in BLOCK:
                 # Furniture blocks are walked, not dropped: the model weighs the furniture signal
                 # against the others (a blog post's `widget Blog` wrapper is still the post).
-                self.flush_page()
+                if page_parts:
+                    self.flush_page()
+                skipped = in_skipped
                 if shown:
-                    self.flush()
-                    self.path.append(child.mem_id)
+                    if parts:
+                        self.flush()
+                    element = child.mem_id
+                    self.path.append(element)
                     self.tags.append(tag)
                     self.starts.append(len(self.blocks))
                     attrs = child.attributes
-                    self.names[child.mem_id] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
-                skipped = in_skipped or (shown and child.mem_id in self.skipped)
-                stack.append((child.iter(include_text=True), in_link, skipped, shown, shown, True))
+                    self.names[element] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+                    skipped = skipped or element in skipped_ids
+                state = (child.iter(include_text=True), in_link, skipped, shown, shown, True)
             else:
                 if tag in CELL:
-                    self.page_parts.append(" ")
-                shown = shown and child.mem_id not in self.skipped
-                if shown and tag in CELL:
-                    self.parts.append(" ")
-                stack.append((child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False))
+                    page_parts.append(" ")
+                    if shown:
+                        shown = child.mem_id not in skipped_ids
+                        if shown:
+                            parts.append(" ")
+                elif shown:
+                    shown = child.mem_id not in skipped_ids
+                state = (child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False)
+            stack.append(state)
+            children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
 
 
 def text_blocks(body: LexborNode, skipped: set[int]) -> PageText:
