@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from dagster_project.extract.generic.cleaning import is_furniture
+from dagster_project.extract.generic.cleaning import class_words, names_furniture
 from dagster_project.extract.generic.content import HEADING, Block, PageText
 
 _TAGS = ("p", "div", "li", "td", "tr", "table", "h1", "h2", "h3", "h4", "pre", "blockquote", "dd", "dt",
@@ -25,7 +25,6 @@ _HEADING_LEVEL = {t: int(t[1]) for t in HEADING}
 _CONTENT_WORDS = frozenset(
     {"content", "article", "post", "entry", "body", "story", "text", "main", "blog", "news", "single", "page"}
 )
-_WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _WORD = re.compile(r"\w+")
 
 # How far up, and for how much more prose, the rule's container may widen over sibling containers.
@@ -97,6 +96,10 @@ def is_title(text: str, title_words: frozenset[str]) -> bool:
     """Whether a block restates the article's title (give or take a word or the site's name)."""
     if not title_words or len(text) > 12 * len(title_words) + 40:
         return False
+    # Cheaper first: a word of the text, case-folded, is a substring of the case-folded text.
+    folded = text.casefold()
+    if sum(w in folded for w in title_words) < 0.8 * len(title_words):
+        return False
     words = [w.casefold() for w in _WORD.findall(text)]
     if not words or len(words) > 1.5 * len(title_words) + 2:
         return False
@@ -159,10 +162,8 @@ def _text_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=65536)
 def _class_verdicts(words: str) -> tuple[bool, bool]:
     """Whether class/id words name furniture, and whether they name content."""
-    if not words.strip():
-        return False, False
-    content = not _CONTENT_WORDS.isdisjoint(w.lower() for w in _WORD_SPLIT.split(words) if w)
-    return is_furniture(words), content
+    split = class_words(words)
+    return names_furniture(split), not _CONTENT_WORDS.isdisjoint(split)
 
 
 _ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM = 1, 2, 4, 8, 16, 32

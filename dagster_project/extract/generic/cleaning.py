@@ -44,13 +44,22 @@ _INLINE = frozenset({"a", "span", "small", "time", "em", "strong", "b", "i", "la
                      "sub", "abbr", "img", "br", "input"})  # fmt: skip
 
 
-@lru_cache(maxsize=65536)
-def is_furniture(class_and_id: str) -> bool:
-    """Whether an element's `class` and `id` values name page furniture."""
-    words = [w.lower() for w in _SPLIT.split(class_and_id) if w]
+def class_words(class_and_id: str) -> list[str]:
+    """The lower-cased words of an element's `class` and `id` values."""
+    return [w.lower() for w in _SPLIT.split(class_and_id) if w]
+
+
+def names_furniture(words: list[str]) -> bool:
+    """Whether words of `class_words` name page furniture."""
     if not _SINGLE.isdisjoint(words):
         return True
     return any(f"{a}-{b}" in _PAIRS for a, b in pairwise(words))
+
+
+@lru_cache(maxsize=65536)
+def is_furniture(class_and_id: str) -> bool:
+    """Whether an element's `class` and `id` values name page furniture."""
+    return names_furniture(class_words(class_and_id))
 
 
 def boilerplate(tree: LexborHTMLParser) -> set[int]:
