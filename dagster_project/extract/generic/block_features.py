@@ -156,7 +156,7 @@ def _text_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         [word_start, (bits & _PUNCT) > 0, (bits & _COMMA) > 0, sentence_end, (bits & _DIGIT) > 0, upper,
          (bits & _LETTER) > 0, word, word_start & upper, (bits & _SEPARATOR) > 0],
     ).view(np.int8)  # fmt: skip
-    return lengths, np.add.reduceat(counted, starts, axis=1, dtype=np.int64).T.astype(np.float64)
+    return lengths, np.add.reduceat(counted, starts, axis=1, dtype=np.int32).T.astype(np.float64)
 
 
 @lru_cache(maxsize=65536)
