@@ -46,7 +46,6 @@ _TEXT_RATIOS = (
 _LEVELS = ("parent", "grandparent")
 _AGGREGATES = ("log_chars", "link_density", "log_blocks", "prose_share", "text_share")
 _NEIGHBOUR_STATS = ("log_chars", "link_density", "prose", "skipped_share", "tag")
-_NEIGHBOUR_COLUMNS = ("log_chars", "link_density", "skipped_share", "tag")
 _WINDOW = 5  # blocks either side
 NAMES: tuple[str, ...] = (
     _OWN
