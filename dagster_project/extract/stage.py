@@ -62,23 +62,25 @@ class PageSlice:
 
 
 def page_slices(path: Path, max_bytes: int | None = None) -> list[PageSlice]:
-    """The row groups of a pages file, consecutive ones together up to `max_bytes` (uncompressed)."""
+    """The row groups of a pages file (or of each file of a partition's folder), consecutive ones
+    of one file together up to `max_bytes` (uncompressed)."""
     max_bytes = CHUNK_BYTES if max_bytes is None else max_bytes
     out: list[PageSlice] = []
-    groups: list[int] = []
-    rows = size = 0
-    with pq.ParquetFile(path) as parquet:
-        meta = parquet.metadata
-        for i in range(meta.num_row_groups):
-            group = meta.row_group(i)
-            if groups and size + group.total_byte_size > max_bytes:
-                out.append(PageSlice(str(path), tuple(groups), rows))
-                groups, rows, size = [], 0, 0
-            groups.append(i)
-            rows += group.num_rows
-            size += group.total_byte_size
-    if groups:
-        out.append(PageSlice(str(path), tuple(groups), rows))
+    for file in store.data_files(path):
+        groups: list[int] = []
+        rows = size = 0
+        with pq.ParquetFile(file) as parquet:
+            meta = parquet.metadata
+            for i in range(meta.num_row_groups):
+                group = meta.row_group(i)
+                if groups and size + group.total_byte_size > max_bytes:
+                    out.append(PageSlice(str(file), tuple(groups), rows))
+                    groups, rows, size = [], 0, 0
+                groups.append(i)
+                rows += group.num_rows
+                size += group.total_byte_size
+        if groups:
+            out.append(PageSlice(str(file), tuple(groups), rows))
     return out
 
 
