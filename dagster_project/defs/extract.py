@@ -45,8 +45,8 @@ def extract_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers
     key = context.partition_key
     partition = {"batch": key}
     n_pages = store.count_rows(lake.warehouse, PAGES, partition)
-    # The workers read their pieces of the pages file themselves: no page text in this process.
-    pieces = page_slices(store.partition_dir(lake.warehouse, PAGES, partition) / store.PART_FILE)
+    # The workers read their pieces of the pages files themselves: no page text in this process.
+    pieces = page_slices(store.partition_dir(lake.warehouse, PAGES, partition))
     n_workers = workers.count(len(pieces), 1)
     context.log.info(f"batch {key}: {n_pages} pages in {len(pieces)} pieces, {n_workers} process(es)")
     quarantine, extractors = [empty(QUARANTINE)], []

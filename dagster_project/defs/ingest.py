@@ -36,16 +36,17 @@ def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers:
     key = context.partition_key
     batch = load_batch(lake.warehouse, key)
     earlier = lake.scan(SNAPSHOTS).filter(pl.col("batch") < key).select("snapshot_id").collect()
-    # Reading (decompressing, decoding, hashing) is about nine tenths of the work; this process
-    # settles duplicates and writes the pages, the rest.
+    # The workers read (decompress, decode, hash) and write each piece's pages to a file of the
+    # partition; this process settles duplicates from their records and writes the per-file rows.
     n_workers = workers.count(count_pieces(lake.raw, batch.files), 1)
     context.log.info(f"batch {key}: {len(batch.files)} files under {lake.raw}, {n_workers} process(es)")
     quarantine = [empty(QUARANTINE)]
-    # Pages and the per-file rows go to disk piece by piece: what this process holds does not grow
-    # with the batch (what it once held stays its footprint through the later stages).
+    # The per-file rows go to disk piece by piece, the pages to one file per piece: what this
+    # process holds does not grow with the batch (what it once held stays its footprint through
+    # the later stages).
     with (
         store.PartitionWriter(lake.warehouse, SNAPSHOTS, {"batch": key}) as snapshots,
-        store.PartitionWriter(lake.warehouse, PAGES, {"batch": key}) as pages,
+        store.PartsWriter(lake.warehouse, PAGES, {"batch": key}) as pages,
     ):
         for part in iter_ingest(
             lake.raw,
@@ -53,8 +54,8 @@ def ingest_batch(context: dg.AssetExecutionContext, lake: LakeResource, workers:
             seen_ids=set(earlier["snapshot_id"]),
             progress=progress_logger(context, "files read"),
             workers=n_workers,
+            pages_to=pages,
         ):
-            pages.append(part.pages)
             snapshots.append(part.snapshots)
             quarantine.append(part.quarantine)
         quarantine_rows = pl.concat(quarantine)

@@ -13,6 +13,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from dagster_project.extract.dispatch import extract
+from dagster_project.extract.identity import assign_articles
 from dagster_project.extract.records import ExtractionError
 from dagster_project.extract.warm import start_worker
 from dagster_project.lake import store
@@ -61,23 +62,25 @@ class PageSlice:
 
 
 def page_slices(path: Path, max_bytes: int | None = None) -> list[PageSlice]:
-    """The row groups of a pages file, consecutive ones together up to `max_bytes` (uncompressed)."""
+    """The row groups of a pages file (or of each file of a partition's folder), consecutive ones
+    of one file together up to `max_bytes` (uncompressed)."""
     max_bytes = CHUNK_BYTES if max_bytes is None else max_bytes
     out: list[PageSlice] = []
-    groups: list[int] = []
-    rows = size = 0
-    with pq.ParquetFile(path) as parquet:
-        meta = parquet.metadata
-        for i in range(meta.num_row_groups):
-            group = meta.row_group(i)
-            if groups and size + group.total_byte_size > max_bytes:
-                out.append(PageSlice(str(path), tuple(groups), rows))
-                groups, rows, size = [], 0, 0
-            groups.append(i)
-            rows += group.num_rows
-            size += group.total_byte_size
-    if groups:
-        out.append(PageSlice(str(path), tuple(groups), rows))
+    for file in store.data_files(path):
+        groups: list[int] = []
+        rows = size = 0
+        with pq.ParquetFile(file) as parquet:
+            meta = parquet.metadata
+            for i in range(meta.num_row_groups):
+                group = meta.row_group(i)
+                if groups and size + group.total_byte_size > max_bytes:
+                    out.append(PageSlice(str(file), tuple(groups), rows))
+                    groups, rows, size = [], 0, 0
+                groups.append(i)
+                rows += group.num_rows
+                size += group.total_byte_size
+        if groups:
+            out.append(PageSlice(str(file), tuple(groups), rows))
     return out
 
 
@@ -186,17 +189,19 @@ def consolidate_articles(sightings: pl.LazyFrame) -> pl.DataFrame:
     Fields come from the earliest sighting (by capture time, then snapshot id): a row does not
     change when later batches see the article again. `url` and `source_url` come from the earliest
     capture that has them, whatever batch it came in. Built as per-batch aggregates folded together, the
-    same operation `fold_articles` applies to new batches, so both give identical tables.
+    same operation `fold_articles` applies to new batches, so both give identical tables. Sightings
+    under one id whose texts share little are articles of their own (see extract.identity).
     """
     if "batch" not in sightings.collect_schema().names():
         sightings = sightings.with_columns(batch=pl.lit(""))
-    return _combine(_per_batch(sightings))
+    return _combine(_per_batch(assign_articles(sightings)))
 
 
 def fold_articles(previous: pl.DataFrame, new_sightings: pl.LazyFrame) -> pl.DataFrame:
     """`previous` articles updated with sightings of batches that all come after those it covers."""
     earlier = previous.lazy().with_columns(batch=pl.lit(""))  # sorts before any batch key
-    return _combine(pl.concat([earlier, _per_batch(new_sightings)], how="diagonal_relaxed"))
+    new = _per_batch(assign_articles(new_sightings, previous))
+    return _combine(pl.concat([earlier, new], how="diagonal_relaxed"))
 
 
 def _with_url_times(aggregates: pl.LazyFrame) -> pl.LazyFrame:
@@ -271,7 +276,7 @@ def _current(warehouse: Path, batches: Collection[str] | None) -> dict[str, str 
 def articles_up_to_date(warehouse: Path, batches: Collection[str] | None = None) -> bool:
     """True when the stored articles table was built from exactly these sightings partitions, as
     they are now (`update_articles` would change nothing); nothing but file metadata is read."""
-    return store.has_partition(warehouse, ARTICLES) and covered_partitions(warehouse) == _current(warehouse, batches)
+    return covered_partitions(warehouse) == _current(warehouse, batches)
 
 
 def update_articles(warehouse: Path, batches: Collection[str] | None = None) -> ArticlesUpdate:
@@ -311,6 +316,12 @@ def update_articles(warehouse: Path, batches: Collection[str] | None = None) -> 
 
 
 def covered_partitions(warehouse: Path) -> dict[str, str] | None:
-    """Which sightings partitions the stored articles table was built from; None if unknown."""
+    """Which sightings partitions the stored articles table was built from; None if unknown, or if
+    the table lacks a column of today's (written by an earlier version: it is built again)."""
+    if not store.has_partition(warehouse, ARTICLES):
+        return None
+    stored = pq.read_schema(store.partition_dir(warehouse, ARTICLES) / store.PART_FILE).names
+    if set(ARTICLES.column_names) - set(stored):
+        return None
     raw = store.read_metadata(warehouse, ARTICLES).get(COVERS_KEY)
     return json.loads(raw) if raw else None

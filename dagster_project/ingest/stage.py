@@ -10,6 +10,7 @@ import polars as pl
 
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import Snapshot, SnapshotFailure
+from dagster_project.lake import store
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS, conform, empty
 from dagster_project.parallel import ordered_map
 from dagster_project.progress import Progress
@@ -18,8 +19,25 @@ from dagster_project.progress import Progress
 @dataclass
 class IngestResult:
     snapshots: pl.DataFrame
-    pages: pl.DataFrame
+    pages: pl.DataFrame  # empty when the pages went to their file (`iter_ingest(pages_to=...)`)
     quarantine: pl.DataFrame
+    n_pages: int = 0  # pages of this batch the piece holds, in `pages` or in its file
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Files a worker reads; with `out`, it writes their pages there itself (see `iter_ingest`)."""
+
+    raw_dir: Path
+    files: list[str]
+    out: Path | None = None
+
+
+@dataclass
+class PieceRead:
+    records: list[list[Snapshot | SnapshotFailure]]  # each file's records, without their text
+    texts: pl.Series | None  # the readable records' texts, in order; None when written to `out`
+    out: Path | None = None
 
 
 # A piece of work is at most this much page text (estimated from the files' sizes), and at most
@@ -51,6 +69,7 @@ def ingest(
         snapshots=pl.concat([empty(SNAPSHOTS), *(p.snapshots for p in parts)]),
         pages=pl.concat([empty(PAGES), *(p.pages for p in parts)]),
         quarantine=pl.concat([empty(QUARANTINE), *(p.quarantine for p in parts)]),
+        n_pages=sum(p.n_pages for p in parts),
     )
 
 
@@ -61,21 +80,28 @@ def iter_ingest(
     seen_ids: set[str] | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    pages_to: store.PartsWriter | None = None,
 ) -> Iterator[IngestResult]:
     """`ingest`, one piece (see CHUNK_BYTES) at a time, read by `workers` processes.
 
     Files are read in parallel; duplicates are settled here, in file order, so the result does
-    not depend on the number of workers.
+    not depend on the number of workers. With `pages_to`, each worker writes its piece's pages to
+    a file of that partition itself and hands back only the records (ids, sizes, status): no page
+    text comes back to this process, which rewrites a piece's file only to drop a duplicate.
     """
     files = list(files)
     seen = dict.fromkeys(seen_ids or (), "an earlier batch")
     done = 0
-    for records_per_file, texts in ordered_map(_read_files, pieces(Path(raw_dir), files), workers):
+    work = (
+        Piece(raw, piece, pages_to.part(n) if pages_to else None)
+        for n, (raw, piece) in enumerate(pieces(Path(raw_dir), files))
+    )
+    for read in ordered_map(_read_piece, work, workers):
         snapshots: list[dict] = []
         pages: list[dict] = []
         quarantine: list[dict] = []
         kept: list[bool] = []  # for each readable record, in order: is it a page of this batch
-        for records in records_per_file:
+        for records in read.records:
             for record in records:
                 where = record.path + (f" ({record.warc_record_id})" if record.warc_record_id else "")
                 duplicate = record.snapshot_id in seen
@@ -91,23 +117,22 @@ def iter_ingest(
                 if isinstance(record, SnapshotFailure):
                     quarantine.append(_quarantine(record, record.reason, record.detail))
                 else:
-                    pages.append(
-                        {
-                            "snapshot_id": record.snapshot_id,
-                            "path": record.path,
-                            "url": record.url,
-                            "captured_at": record.captured_at,
-                            "media_type": record.media_type,
-                        }
-                    )
+                    pages.append(_page_row(record))
             done += 1
             if progress:
                 progress(done, len(files))
-        text = texts.filter(pl.Series(kept, dtype=pl.Boolean)) if kept else texts
+        mask = pl.Series(kept, dtype=pl.Boolean)
+        if read.texts is not None:
+            frame = conform(PAGES, _pages(pages, read.texts.filter(mask) if kept else read.texts))
+        else:
+            frame = empty(PAGES)
+            if read.out is not None and not all(kept):  # a page seen before: its row leaves the file
+                store.write_file(pl.read_parquet(read.out).filter(mask), read.out)
         yield IngestResult(
             snapshots=conform(SNAPSHOTS, pl.DataFrame(snapshots, schema=SNAPSHOTS.schema)),
-            pages=conform(PAGES, _pages(pages, text)),
+            pages=frame,
             quarantine=conform(QUARANTINE, pl.DataFrame(quarantine, schema=QUARANTINE.schema)),
+            n_pages=len(pages),
         )
 
 
@@ -137,21 +162,38 @@ def _expected_bytes(path: Path) -> int:
     return size * _GZIP_RATIO if path.name.lower().endswith(".gz") else size
 
 
-def _read_files(chunk: tuple[Path, list[str]]) -> tuple[list[list[Snapshot | SnapshotFailure]], pl.Series]:
-    """Each file's records without their text, and the texts of the readable ones in order as one
-    Arrow-backed column: handed back to the run's process compactly, without a Python string per page."""
-    raw_dir, files = chunk
+def _read_piece(piece: Piece) -> PieceRead:
+    """Read a piece's files. Their texts are written to `piece.out` as one Parquet file (by this
+    worker: compressing them is a good part of the stage's work), or handed back as one Arrow-backed
+    column, without a Python string per page."""
     records: list[list[Snapshot | SnapshotFailure]] = []
     texts: list[str] = []
-    for rel in files:
+    rows: list[dict] = []
+    for rel in piece.files:
         found = []
-        for record in read_file(raw_dir, rel, confined=True):
+        for record in read_file(piece.raw_dir, rel, confined=True):
             if isinstance(record, Snapshot):
                 texts.append(record.text)
                 record = replace(record, text="")
+                rows.append(_page_row(record))
             found.append(record)
         records.append(found)
-    return records, pl.Series("text", texts, dtype=pl.String)
+    column = pl.Series("text", texts, dtype=pl.String)
+    del texts
+    if piece.out is None:
+        return PieceRead(records, column)
+    store.write_file(conform(PAGES, _pages(rows, column)), piece.out)
+    return PieceRead(records, None, piece.out)
+
+
+def _page_row(record: Snapshot) -> dict:
+    return {
+        "snapshot_id": record.snapshot_id,
+        "path": record.path,
+        "url": record.url,
+        "captured_at": record.captured_at,
+        "media_type": record.media_type,
+    }
 
 
 def _pages(rows: list[dict], text: pl.Series) -> pl.DataFrame:

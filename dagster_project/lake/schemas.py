@@ -114,7 +114,13 @@ PAGE_TYPES = Table(
 )
 
 _ARTICLE_FIELDS = (
-    _c("article_id", pl.String(), "16 hex digits identifying the article across snapshots", False),
+    _c(
+        "article_id",
+        pl.String(),
+        "16 hex digits identifying the article across snapshots (a sighting's is made from its page "
+        "alone: see `articles.sighting_article_id`)",
+        False,
+    ),
     SNAPSHOT_ID,
     _c("url", pl.String(), "the article page's URL (canonical link, else the capture URL)"),
     _c("source_url", pl.String(), "the original outlet's URL, when an aggregator links to it"),
@@ -152,6 +158,14 @@ ARTICLES = Table(
         _c("first_seen", UTC_TIME, "earliest captured_at of a snapshot holding the article"),
         _c("last_seen", UTC_TIME, "latest captured_at of a snapshot holding the article"),
         _c("n_snapshots", pl.Int32(), "number of snapshots holding the article", False),
+        _c(
+            "sighting_article_id",
+            pl.String(),
+            "the `article_id` its sightings carry (from the page's address, else its title): equal to "
+            "`article_id` unless captures under that id showed wholly different texts, each then an "
+            "article of its own",
+            False,
+        ),
     ),
 )
 

@@ -2,12 +2,16 @@
 
 Layout: `<warehouse>/<table>/[<part>=<value>/...]part-0.parquet`. A write goes to a temporary
 file in the destination folder and is renamed over the target, so a reader (or a crash) never
-sees a half-written file.
+sees a half-written file. A partition written by several processes at once (`PartsWriter`: the
+pages of a batch, one file per piece) holds several `part-*.parquet` files: they are written in a
+hidden folder that replaces the partition's folder when all are done. Hidden files and folders
+are never read.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -111,6 +115,64 @@ class PartitionWriter:
         self._tmp.unlink(missing_ok=True)
 
 
+class PartsWriter:
+    """Writes a partition as several files, which other processes may write (`part(n)`): they go to
+    a hidden folder beside the partition's, renamed into its place by `commit`, the folder it
+    replaces first moved aside. Readers see the old files or the new ones, never a mix: a crash
+    between the two renames leaves the partition absent, and the next writer puts the old one back.
+
+    Use as a context manager: leaving it without `commit` (an error) discards the new files.
+    """
+
+    def __init__(self, warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> None:
+        self.table = table
+        self.path = partition_dir(warehouse, table, partition)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for old in sorted(self.path.parent.glob(f".{self.path.name}.*.old")):  # a crash mid-commit
+            if self.path.exists():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(old, self.path)
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):  # pieces of a killed run
+            shutil.rmtree(stale, ignore_errors=True)
+        self.folder = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}.tmp"
+        self.folder.mkdir()
+        self._done = False
+
+    def part(self, n: int) -> Path:
+        """Where the n-th file goes (written by `write_file`, so whole or not at all)."""
+        return self.folder / f"part-{n:05d}.parquet"
+
+    def commit(self) -> Path:
+        if self._done:
+            raise RuntimeError(f"{self.table.name}: writer already closed")
+        if not any(self.folder.glob("*.parquet")):  # no rows: the partition is still written, empty
+            write_file(conform(self.table, empty(self.table)), self.part(0))
+        old = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}.old"
+        if self.path.exists():
+            os.replace(self.path, old)
+        os.replace(self.folder, self.path)
+        shutil.rmtree(old, ignore_errors=True)
+        self._done = True
+        return self.path
+
+    def __enter__(self) -> PartsWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._done:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._done = True
+
+
+def data_files(path: Path) -> list[Path]:
+    """A stored partition's files: `path` itself, or the visible Parquet files of a folder, in order."""
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.parquet") if not p.name.startswith("."))
+    return [path]
+
+
 def write_chunks(
     warehouse: Path,
     table: Table,
@@ -124,22 +186,29 @@ def write_chunks(
         return writer.commit(), writer.rows
 
 
-def _stored_file(warehouse: Path, table: Table, partition: Mapping[str, str] | None) -> Path:
-    """The (partition's) data file, or FileNotFoundError naming the table and partition."""
-    path = partition_dir(warehouse, table, partition) / PART_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked for {path})")
-    return path
+def partition_files(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> list[Path]:
+    """The (partition's) data files: one, or one per piece for a partition written by `PartsWriter`."""
+    folder = partition_dir(warehouse, table, partition)
+    return data_files(folder) if folder.is_dir() else []
+
+
+def _stored_files(warehouse: Path, table: Table, partition: Mapping[str, str] | None) -> list[Path]:
+    """The (partition's) data files, or FileNotFoundError naming the table and partition."""
+    found = partition_files(warehouse, table, partition)
+    if not found:
+        folder = partition_dir(warehouse, table, partition)
+        raise FileNotFoundError(f"{table.name} has no data for {dict(partition or {})} (looked in {folder})")
+    return found
 
 
 def iter_partition(
     warehouse: Path, table: Table, partition: Mapping[str, str] | None = None, *, rows: int = 500
 ) -> Iterator[pl.DataFrame]:
     """Read a stored partition `rows` at a time (memory bounded by one piece, not the partition)."""
-    path = _stored_file(warehouse, table, partition)
-    with pq.ParquetFile(path) as parquet:
-        for batch in parquet.iter_batches(batch_size=rows):
-            yield conform(table, pl.from_arrow(batch))
+    for path in _stored_files(warehouse, table, partition):
+        with pq.ParquetFile(path) as parquet:
+            for batch in parquet.iter_batches(batch_size=rows):
+                yield conform(table, pl.from_arrow(batch))
 
 
 def read_metadata(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -150,7 +219,9 @@ def read_metadata(warehouse: Path, table: Table, partition: Mapping[str, str] | 
 
 def files(warehouse: Path, table: Table) -> list[Path]:
     root = table_dir(warehouse, table)
-    return sorted(root.glob("**/*.parquet")) if root.is_dir() else []
+    found = root.glob("**/*.parquet") if root.is_dir() else []
+    # Hidden: temporary files, and folders being written or replaced (see PartsWriter).
+    return sorted(p for p in found if not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
 def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
@@ -173,17 +244,16 @@ def scan(warehouse: Path, table: Table) -> pl.LazyFrame:
 
 def scan_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.LazyFrame:
     """Lazily read one stored partition (without its partition columns), as `scan` reads its file."""
-    path = _stored_file(warehouse, table, partition)
-    return pl.scan_parquet(path, schema=table.schema, missing_columns="insert", extra_columns="ignore")
+    paths = _stored_files(warehouse, table, partition)
+    return pl.scan_parquet(paths, schema=table.schema, missing_columns="insert", extra_columns="ignore")
 
 
 def read_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> pl.DataFrame:
-    path = _stored_file(warehouse, table, partition)
-    return pl.read_parquet(path, schema=table.schema)
+    return pl.read_parquet(_stored_files(warehouse, table, partition), schema=table.schema)
 
 
 def has_partition(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> bool:
-    return (partition_dir(warehouse, table, partition) / PART_FILE).exists()
+    return bool(partition_files(warehouse, table, partition))
 
 
 def partitions(warehouse: Path, table: Table) -> list[str]:
@@ -192,24 +262,26 @@ def partitions(warehouse: Path, table: Table) -> list[str]:
         raise ValueError(f"{table.name} is not partitioned by exactly one column")
     prefix = f"{table.partition_by[0]}="
     root = table_dir(warehouse, table)
-    found = root.glob(f"{prefix}*/{PART_FILE}") if root.is_dir() else []
-    return sorted(p.parent.name[len(prefix) :] for p in found)
+    found = root.glob(f"{prefix}*/*.parquet") if root.is_dir() else []
+    return sorted({p.parent.name[len(prefix) :] for p in found if not p.name.startswith(".")})
 
 
 def fingerprint(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> str | None:
     """Changes whenever the partition is rewritten (size and modification time); None if absent."""
-    path = partition_dir(warehouse, table, partition) / PART_FILE
     try:
-        st = path.stat()
-    except FileNotFoundError:
+        stats = [p.stat() for p in partition_files(warehouse, table, partition)]
+    except FileNotFoundError:  # replaced while being listed
         return None
-    return f"{st.st_size}-{st.st_mtime_ns}"
+    return ",".join(f"{st.st_size}-{st.st_mtime_ns}" for st in stats) or None
 
 
 def count_rows(warehouse: Path, table: Table, partition: Mapping[str, str] | None = None) -> int:
     """Rows of a stored partition, from the file footer (nothing else is read)."""
-    with pq.ParquetFile(partition_dir(warehouse, table, partition) / PART_FILE) as parquet:
-        return parquet.metadata.num_rows
+    total = 0
+    for path in _stored_files(warehouse, table, partition):
+        with pq.ParquetFile(path) as parquet:
+            total += parquet.metadata.num_rows
+    return total
 
 
 def scan_location(location: str | Path, table: Table, storage_options: dict[str, str] | None = None) -> pl.LazyFrame:
@@ -229,8 +301,16 @@ def scan_location(location: str | Path, table: Table, storage_options: dict[str,
 
 
 def null_counts(path: Path, columns: list[str]) -> dict[str, int | None]:
-    """Nulls of each top-level column of a stored file, from its footer's statistics (no data is
-    read); None where a writer kept no statistics for the column."""
+    """Nulls of each top-level column of a stored file (or a partition's folder of files), from the
+    footers' statistics (no data is read); None where a writer kept no statistics for the column."""
+    counts: dict[str, int | None] = dict.fromkeys(columns, 0)
+    for file in data_files(path):
+        for name, n in _file_null_counts(file, columns).items():
+            counts[name] = None if n is None or counts[name] is None else counts[name] + n
+    return counts
+
+
+def _file_null_counts(path: Path, columns: list[str]) -> dict[str, int | None]:
     counts: dict[str, int | None] = dict.fromkeys(columns, 0)
     with pq.ParquetFile(path) as parquet:
         meta = parquet.metadata

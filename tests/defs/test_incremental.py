@@ -27,11 +27,9 @@ def run(settings: Settings):
     return outcome
 
 
-def partition_files(warehouse, batch: str) -> dict[str, int]:
-    return {
-        name: (store.partition_dir(warehouse, TABLES[name], {"batch": batch}) / store.PART_FILE).stat().st_mtime_ns
-        for name in BATCH_TABLES
-    }
+def partition_files(warehouse, batch: str) -> dict[str, str | None]:
+    """When each table's partition was last written (its files' sizes and modification times)."""
+    return {name: store.fingerprint(warehouse, TABLES[name], {"batch": batch}) for name in BATCH_TABLES}
 
 
 def materialized_partitions(run_id: str) -> set[tuple[str, str | None]]:

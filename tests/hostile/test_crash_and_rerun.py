@@ -8,6 +8,7 @@ modification times), so whole tables are compared, every column included.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -34,7 +35,10 @@ def assert_same_tables(got: dict[str, pl.DataFrame], want: dict[str, pl.DataFram
 
 
 def parquet_files(warehouse: Path) -> list[Path]:
-    return sorted(p for p in warehouse.rglob("*.parquet") if "_dagster" not in p.parts)
+    """Every Parquet file a reader of the tables sees: not Dagster's, not in a hidden folder (a
+    partition being written in pieces, see store.PartsWriter)."""
+    found = (p.relative_to(warehouse) for p in warehouse.rglob("*.parquet") if "_dagster" not in p.parts)
+    return sorted(warehouse / p for p in found if not any(part.startswith(".") for part in p.parts))
 
 
 def start_and_kill_when(raw: Path, warehouse: Path, home: Path, trigger: Path) -> str:
@@ -85,11 +89,16 @@ def test_sigkill_mid_run_then_rerun_gives_the_uninterrupted_tables(tmp_path, mon
         pl.read_parquet(part)
     for table in TABLES.values():
         store.scan(warehouse, table).collect()
-    # A crash in the middle of a write leaves at most a temporary file, which is never a table part.
+    # A crash in the middle of a write leaves at most a temporary file, or a hidden folder of
+    # pieces, which are never table parts.
     folder = store.partition_dir(warehouse, TABLES["pages"], {"batch": "00001"})
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f".{store.PART_FILE}.deadbeef.tmp").write_bytes(b"PAR1 half written")
-    assert all(p.name == store.PART_FILE for p in parquet_files(warehouse))
+    staging = folder.parent / f".{folder.name}.deadbeef.tmp"
+    staging.mkdir(exist_ok=True)
+    (staging / "part-00001.parquet").write_bytes(b"PAR1 half written")
+    assert all(re.fullmatch(r"part-\d+\.parquet", p.name) for p in parquet_files(warehouse))
+    assert sorted(f for t in TABLES.values() for f in store.files(warehouse, t)) == parquet_files(warehouse)
 
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     assert_same_tables(run_in_process(sample_run.raw, warehouse)[1], sample_run.tables)

@@ -13,7 +13,8 @@ import pytest
 
 from dagster_project.ingest.batches import register_new_files
 from dagster_project.ingest.discover import discover
-from dagster_project.ingest.stage import ingest
+from dagster_project.ingest.stage import ingest, iter_ingest
+from dagster_project.lake import store
 from dagster_project.lake.schemas import PAGES, QUARANTINE, SNAPSHOTS
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -172,3 +173,29 @@ def test_empty_batch(tmp_path):
     result = ingest(tmp_path, [])
     assert (result.snapshots.height, result.pages.height, result.quarantine.height) == (0, 0, 0)
     assert result.snapshots.schema == SNAPSHOTS.schema
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pages_written_by_the_workers_are_the_pages_handed_back(tmp_path, monkeypatch, workers):
+    """Pieces of one file each: a duplicate in a later piece, and of an earlier batch, leave its file."""
+    monkeypatch.setattr("dagster_project.ingest.stage.CHUNK_FILES", 1)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    files = sorted(p.name for p in RAW.glob("pages/*.html.gz"))[:3]
+    for name in files:
+        shutil.copy(RAW / "pages" / name, raw / name)
+    shutil.copy(raw / files[0], raw / "z-copy.html.gz")
+    files.append("z-copy.html.gz")
+    seen = {ingest(raw, files[1:2]).snapshots["snapshot_id"][0]}
+    want = ingest(raw, files, seen_ids=seen)
+    assert want.pages.height == 2 and want.quarantine["reason"].to_list() == ["duplicate_snapshot"] * 2
+
+    with store.PartsWriter(tmp_path / "warehouse", PAGES, {"batch": "00001"}) as writer:
+        parts = list(iter_ingest(raw, files, seen_ids=seen, workers=workers, pages_to=writer))
+        folder = writer.commit()
+    assert len(parts) == 4 and all(p.pages.height == 0 for p in parts)
+    assert [p.n_pages for p in parts] == [1, 0, 1, 0]
+    assert [f.name for f in store.data_files(folder)] == [f"part-0000{n}.parquet" for n in range(4)]
+    got = store.read_partition(tmp_path / "warehouse", PAGES, {"batch": "00001"})
+    assert got.equals(want.pages)
+    assert pl.concat([p.snapshots for p in parts]).equals(want.snapshots)

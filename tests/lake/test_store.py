@@ -18,6 +18,7 @@ from dagster_project.lake.schemas import (
     TABLES,
     UTC_TIME,
     SchemaError,
+    conform,
 )
 
 
@@ -260,3 +261,49 @@ def test_a_pages_file_of_an_earlier_version_still_reads_and_extracts(tmp_path):
     pages = piece.read()
     assert pages.columns == PAGES.column_names and pages["text"].to_list() == old["text"].to_list()
     assert extract_pages(pages).page_types["snapshot_id"].to_list() == ["a1"]
+
+
+def write_parts(warehouse: Path, frames: list[pl.DataFrame], *, commit: bool = True) -> None:
+    with store.PartsWriter(warehouse, ARTICLE_SIGHTINGS, {"batch": "00001"}) as writer:
+        for n, frame in enumerate(frames):
+            store.write_file(conform(ARTICLE_SIGHTINGS, frame), writer.part(n))
+        if commit:
+            writer.commit()
+
+
+def test_a_partition_written_in_parts_replaces_the_old_one_whole(tmp_path):
+    read = lambda: store.read_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})["article_id"].to_list()  # noqa: E731
+    store.write(tmp_path, ARTICLE_SIGHTINGS, sightings(["a1", "a2", "a3"]), {"batch": "00001"})
+    write_parts(tmp_path, [sightings(["b1"]), sightings(["b2", "b3"])])
+    assert read() == ["b1", "b2", "b3"]
+    assert store.count_rows(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"}) == 3
+    assert store.scan(tmp_path, ARTICLE_SIGHTINGS).collect().height == 3
+    assert all_files(tmp_path) == [
+        "article_sightings/batch=00001/part-00000.parquet",
+        "article_sightings/batch=00001/part-00001.parquet",
+    ]
+    # An error before the commit: the new parts go, the old ones stay, nothing hidden is left.
+    write_parts(tmp_path, [sightings(["c1"])], commit=False)
+    assert read() == ["b1", "b2", "b3"] and len(all_files(tmp_path)) == 2
+    # Nothing written at all: the partition is there, empty.
+    write_parts(tmp_path, [])
+    assert read() == [] and store.has_partition(tmp_path, ARTICLE_SIGHTINGS, {"batch": "00001"})
+
+
+def test_parts_being_written_or_a_crash_mid_commit_are_never_read(tmp_path):
+    partition = {"batch": "00001"}
+    write_parts(tmp_path, [sightings(["a1"])])
+    folder = store.partition_dir(tmp_path, ARTICLE_SIGHTINGS, partition)
+    writer = store.PartsWriter(tmp_path, ARTICLE_SIGHTINGS, partition)
+    store.write_file(conform(ARTICLE_SIGHTINGS, sightings(["b1"])), writer.part(0))
+    assert store.scan(tmp_path, ARTICLE_SIGHTINGS).collect()["article_id"].to_list() == ["a1"]
+    assert store.partitions(tmp_path, ARTICLE_SIGHTINGS) == ["00001"]
+    # Killed between moving the old folder aside and renaming the new one in: the partition is
+    # absent (never a mix), and the next writer puts the old one back.
+    folder.rename(folder.parent / ".batch=00001.deadbeef.old")
+    assert store.scan(tmp_path, ARTICLE_SIGHTINGS).collect().height == 0
+    assert not store.has_partition(tmp_path, ARTICLE_SIGHTINGS, partition)
+    with store.PartsWriter(tmp_path, ARTICLE_SIGHTINGS, partition):
+        assert store.read_partition(tmp_path, ARTICLE_SIGHTINGS, partition)["article_id"].to_list() == ["a1"]
+    # What the killed writers left is gone.
+    assert all_files(tmp_path) == ["article_sightings/batch=00001/part-00000.parquet"]
