@@ -147,6 +147,10 @@ def main() -> None:
     )
     parser.add_argument("--width", type=int, default=96)
     parser.add_argument("--rows", type=int, default=5000, help="hash-embedding rows per attribute")
+    parser.add_argument("--dropout", type=float, default=0.1, help="training dropout (spaCy's default 0.1)")
+    parser.add_argument(
+        "--average", action="store_true", help="evaluate and save the running average of the weights (Adam's averages)"
+    )
     parser.add_argument("--version", default="1.0.0", help="the shipped model's version (entities.model shows it)")
     args = parser.parse_args()
 
@@ -184,8 +188,11 @@ def main() -> None:
         "training.max_epochs": 0,
         "training.patience": 2000,
         "training.eval_frequency": 500,
+        "training.dropout": args.dropout,
         "system.seed": 0,
     }
+    if args.average:  # averaged weights: steadier checkpoints than the last step's weights
+        overrides["training.optimizer.use_averages"] = True
     command = [sys.executable, "-m", "spacy", "train", str(config_path), "--output", str(work / "out")]
     for key, value in overrides.items():
         command += [f"--{key}", json.dumps(value) if not isinstance(value, str) else value]
