@@ -52,11 +52,22 @@ _DATE_PATH = re.compile(r"/(19|20)\d\d/[01]?\d/")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_TEASERS = 8
 _TOKEN = re.compile(r"\w+")
+_START = 16
 
 
 def _words(text: str) -> str:
     """The text's words, case folded: a teaser line compared whatever its punctuation."""
     return " ".join(_TOKEN.findall(text.casefold()))
+
+
+def _is_teaser_line(text: str, lines: set[str], starts: set[str]) -> bool:
+    """Whether `_words(text)` is one of `lines`, whose first `_START` characters are `starts`."""
+    # The words of the text's first characters begin its words (case folding and word characters
+    # go character by character): a long paragraph is told apart from the teaser lines by its start.
+    start = _words(text[: 4 * _START])
+    if len(start) >= _START and start[:_START] not in starts:
+        return False
+    return _words(text) in lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +160,8 @@ def decide(signals: PageSignals, teasers: Sequence[Headline], paragraphs: Sequen
     teaser_lines = {
         _words(line) for h in teasers for line in (h.text, h.lede, h.kicker and f"{h.kicker} {h.text}") if line
     }
-    article_words = sum(len(p.split()) for p in paragraphs if _words(p) not in teaser_lines)
+    starts = {line[:_START] for line in teaser_lines}
+    article_words = sum(len(p.split()) for p in paragraphs if not _is_teaser_line(p, teaser_lines, starts))
     # Teasers with a kicker or a lede are a listing's; bare title links also make up the side
     # lists ("recent posts", "most read") that surround articles.
     listing = [h for h in teasers if h.kicker or h.lede] or teasers
