@@ -45,10 +45,10 @@ def extract(
         if profile is not None:
             content = profile_html.parse(profile, tree, url)
         else:
-            content, running = generic.read(text, tree, url)
+            content, running, meta = generic.read(text, tree, url)
             if page_type is None:
                 paragraphs = content.article.paragraphs if content.article else ()
-                page_type = decide(read_signals(tree, url, running), content.headlines, paragraphs)
+                page_type = decide(read_signals(tree, url, running, meta), content.headlines, paragraphs)
                 if page_type.kind == OTHER:
                     return PageContent(extractor="none", page_type=page_type.kind, page_type_reason=page_type.reason)
     else:

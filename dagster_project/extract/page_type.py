@@ -16,7 +16,6 @@ when the profile finds its article block.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +29,8 @@ from dagster_project.extract.generic import reveal_hidden
 from dagster_project.extract.generic.cleaning import boilerplate
 from dagster_project.extract.generic.content import PageText, main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
-from dagster_project.extract.html_links import page_url
+from dagster_project.extract.generic.metadata import Metadata, read_metadata
+from dagster_project.extract.html_links import is_web_url
 from dagster_project.extract.profiles import Profile, load_profiles
 from dagster_project.extract.records import Headline
 
@@ -121,15 +121,17 @@ class PageSignals:
     prose_blocks: tuple[str, ...]
 
 
-def read_signals(tree: LexborHTMLParser, capture_url: str | None, running: Sequence[str]) -> PageSignals:
-    """The page's own evidence; `running` is its running text (`content.PageText.running`)."""
-    url = page_url(tree, capture_url)
-    og = tree.css_first('meta[property="og:type"]')
+def read_signals(
+    tree: LexborHTMLParser, capture_url: str | None, running: Sequence[str], meta: Metadata
+) -> PageSignals:
+    """The page's own evidence; `running` is its running text (`content.PageText.running`) and
+    `meta` what it declares (`generic.metadata.read_metadata`)."""
+    url = meta.canonical_url or (capture_url if is_web_url(capture_url) else None)
     return PageSignals(
         url=url,
         service=_service_page(tree, url),
-        ld_types=tuple(_json_ld_types(tree)),
-        og_type=(og.attributes.get("content") or "").strip().lower() if og else "",
+        ld_types=meta.ld_types,
+        og_type=meta.og_type,
         prose_blocks=tuple(running),
     )
 
@@ -137,7 +139,7 @@ def read_signals(tree: LexborHTMLParser, capture_url: str | None, running: Seque
 def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
     """The page type of a parsed HTML page (`html`, its source, when at hand)."""
     page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
-    signals = read_signals(tree, capture_url, page.running)
+    signals = read_signals(tree, capture_url, page.running, read_metadata(tree, capture_url))
     if signals.service:
         return PageType(OTHER, signals.service)
     teasers = headline_links(tree, signals.url, {signals.url})
@@ -241,22 +243,3 @@ def _url_shape(url: str | None) -> str | None:
     if len(segments) <= 3 and all(re.fullmatch(r"[^\W\d_]+(?:[-_][^\W\d_]+){0,2}", s) for s in segments):
         return "section"
     return None
-
-
-def _json_ld_types(tree: LexborHTMLParser) -> list[str]:
-    types: list[str] = []
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text(deep=True) or "null", strict=False)
-        except ValueError:
-            continue  # broken JSON-LD is common
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                kind = item.get("@type")
-                types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
-                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity"))
-    return types

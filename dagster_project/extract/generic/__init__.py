@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from dagster_project.extract.generic.cleaning import boilerplate
 from dagster_project.extract.generic.content import PageText, main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
-from dagster_project.extract.generic.metadata import read_metadata
+from dagster_project.extract.generic.metadata import Metadata, read_metadata
 from dagster_project.extract.records import Article, PageContent
 
 EXTRACTOR = "generic:lexbor"
@@ -28,9 +28,9 @@ def reveal_hidden(html: str) -> LexborHTMLParser:
 
 def read(
     html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None
-) -> tuple[PageContent, list[str]]:
-    """The article (if any) and headline links of `tree`, the parsed `html`, and the page's running
-    text (`content.PageText.running`, what its type is judged on); the tree is not changed.
+) -> tuple[PageContent, list[str], Metadata]:
+    """The article (if any) and headline links of `tree`, the parsed `html`, the page's running
+    text (`content.PageText.running`) and metadata: what its type is judged on. The tree is not changed.
 
     `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation."""
     meta = read_metadata(tree, capture_url)
@@ -56,7 +56,7 @@ def read(
             site_name=meta.site_name,
             canonical_url=meta.canonical_url,
         )
-    return PageContent(extractor=EXTRACTOR, article=article, headlines=headlines), page.running
+    return PageContent(extractor=EXTRACTOR, article=article, headlines=headlines), page.running, meta
 
 
 def parse(html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None) -> PageContent:
