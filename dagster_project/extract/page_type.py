@@ -126,7 +126,7 @@ def read_signals(
 ) -> PageSignals:
     """The page's own evidence; `running` is its running text (`content.PageText.running`) and
     `meta` what it declares (`generic.metadata.read_metadata`)."""
-    url = meta.canonical_url or (capture_url if is_web_url(capture_url) else None)
+    url = _own_url(capture_url, meta)
     return PageSignals(
         url=url,
         service=_service_page(tree, url),
@@ -136,12 +136,25 @@ def read_signals(
     )
 
 
+def service_reason(tree: LexborHTMLParser, capture_url: str | None, meta: Metadata) -> str | None:
+    """Why the page is a legal, contact, account, search or error page; None when it is not. Told
+    by its address and title alone: such a page is typed `other` before anything else is read."""
+    return _service_page(tree, _own_url(capture_url, meta))
+
+
+def _own_url(capture_url: str | None, meta: Metadata) -> str | None:
+    """The page's canonical address, else where it was captured (`html_links.page_url`)."""
+    return meta.canonical_url or (capture_url if is_web_url(capture_url) else None)
+
+
 def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
     """The page type of a parsed HTML page (`html`, its source, when at hand)."""
+    meta = read_metadata(tree, capture_url)
+    service = service_reason(tree, capture_url, meta)
+    if service:
+        return PageType(OTHER, service)
     page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
-    signals = read_signals(tree, capture_url, page.running, read_metadata(tree, capture_url))
-    if signals.service:
-        return PageType(OTHER, signals.service)
+    signals = read_signals(tree, capture_url, page.running, meta)
     teasers = headline_links(tree, signals.url, {signals.url})
     paragraphs = main_paragraphs(page)
     if not paragraphs and html and _HIDDEN_HOLDERS.search(html):

@@ -27,13 +27,14 @@ def reveal_hidden(html: str) -> LexborHTMLParser:
 
 
 def read(
-    html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None
-) -> tuple[PageContent, list[str], Metadata]:
-    """The article (if any) and headline links of `tree`, the parsed `html`, the page's running
-    text (`content.PageText.running`) and metadata: what its type is judged on. The tree is not changed.
+    html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None, meta: Metadata | None = None
+) -> tuple[PageContent, list[str]]:
+    """The article (if any) and headline links of `tree`, the parsed `html`, and the page's running
+    text (`content.PageText.running`, what its type is judged on); the tree is not changed.
 
-    `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation."""
-    meta = read_metadata(tree, capture_url)
+    `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation;
+    `meta` is the page's metadata (`read_metadata`) when already read."""
+    meta = meta if meta is not None else read_metadata(tree, capture_url)
     url = meta.canonical_url or capture_url
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
@@ -56,7 +57,7 @@ def read(
             site_name=meta.site_name,
             canonical_url=meta.canonical_url,
         )
-    return PageContent(extractor=EXTRACTOR, article=article, headlines=headlines), page.running, meta
+    return PageContent(extractor=EXTRACTOR, article=article, headlines=headlines), page.running
 
 
 def parse(html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None) -> PageContent:
