@@ -7,7 +7,17 @@ from dataclasses import replace
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract import generic, language, profile_html, profile_text
-from dagster_project.extract.page_type import ARTICLE, OTHER, PageType, classify, decide, profile_type, read_signals
+from dagster_project.extract.generic.metadata import read_metadata
+from dagster_project.extract.page_type import (
+    ARTICLE,
+    OTHER,
+    PageType,
+    classify,
+    decide,
+    profile_type,
+    read_signals,
+    service_reason,
+)
 from dagster_project.extract.profiles import Profile, load_profiles
 from dagster_project.extract.records import ExtractionError, PageContent
 
@@ -45,10 +55,14 @@ def extract(
         if profile is not None:
             content = profile_html.parse(profile, tree, url)
         else:
-            content, running = generic.read(text, tree, url)
+            meta = read_metadata(tree, url)
+            service = service_reason(tree, url, meta) if page_type is None else None
+            if service:  # a legal, account or error page: nothing more is read
+                return PageContent(extractor="none", page_type=OTHER, page_type_reason=service)
+            content, running = generic.read(text, tree, url, meta=meta)
             if page_type is None:
                 paragraphs = content.article.paragraphs if content.article else ()
-                page_type = decide(read_signals(tree, url, running), content.headlines, paragraphs)
+                page_type = decide(read_signals(tree, url, running, meta), content.headlines, paragraphs)
                 if page_type.kind == OTHER:
                     return PageContent(extractor="none", page_type=page_type.kind, page_type_reason=page_type.reason)
     else:

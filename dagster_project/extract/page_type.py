@@ -16,7 +16,6 @@ when the profile finds its article block.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +29,8 @@ from dagster_project.extract.generic import reveal_hidden
 from dagster_project.extract.generic.cleaning import boilerplate
 from dagster_project.extract.generic.content import PageText, main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
-from dagster_project.extract.html_links import page_url
+from dagster_project.extract.generic.metadata import Metadata, read_metadata
+from dagster_project.extract.html_links import is_web_url
 from dagster_project.extract.profiles import Profile, load_profiles
 from dagster_project.extract.records import Headline
 
@@ -52,11 +52,22 @@ _DATE_PATH = re.compile(r"/(19|20)\d\d/[01]?\d/")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_TEASERS = 8
 _TOKEN = re.compile(r"\w+")
+_START = 16
 
 
 def _words(text: str) -> str:
     """The text's words, case folded: a teaser line compared whatever its punctuation."""
     return " ".join(_TOKEN.findall(text.casefold()))
+
+
+def _is_teaser_line(text: str, lines: set[str], starts: set[str]) -> bool:
+    """Whether `_words(text)` is one of `lines`, whose first `_START` characters are `starts`."""
+    # The words of the text's first characters begin its words (case folding and word characters
+    # go character by character): a long paragraph is told apart from the teaser lines by its start.
+    start = _words(text[: 4 * _START])
+    if len(start) >= _START and start[:_START] not in starts:
+        return False
+    return _words(text) in lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,25 +121,40 @@ class PageSignals:
     prose_blocks: tuple[str, ...]
 
 
-def read_signals(tree: LexborHTMLParser, capture_url: str | None, running: Sequence[str]) -> PageSignals:
-    """The page's own evidence; `running` is its running text (`content.PageText.running`)."""
-    url = page_url(tree, capture_url)
-    og = tree.css_first('meta[property="og:type"]')
+def read_signals(
+    tree: LexborHTMLParser, capture_url: str | None, running: Sequence[str], meta: Metadata
+) -> PageSignals:
+    """The page's own evidence; `running` is its running text (`content.PageText.running`) and
+    `meta` what it declares (`generic.metadata.read_metadata`)."""
+    url = _own_url(capture_url, meta)
     return PageSignals(
         url=url,
         service=_service_page(tree, url),
-        ld_types=tuple(_json_ld_types(tree)),
-        og_type=(og.attributes.get("content") or "").strip().lower() if og else "",
+        ld_types=meta.ld_types,
+        og_type=meta.og_type,
         prose_blocks=tuple(running),
     )
 
 
+def service_reason(tree: LexborHTMLParser, capture_url: str | None, meta: Metadata) -> str | None:
+    """Why the page is a legal, contact, account, search or error page; None when it is not. Told
+    by its address and title alone: such a page is typed `other` before anything else is read."""
+    return _service_page(tree, _own_url(capture_url, meta))
+
+
+def _own_url(capture_url: str | None, meta: Metadata) -> str | None:
+    """The page's canonical address, else where it was captured (`html_links.page_url`)."""
+    return meta.canonical_url or (capture_url if is_web_url(capture_url) else None)
+
+
 def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | None = None) -> PageType:
     """The page type of a parsed HTML page (`html`, its source, when at hand)."""
+    meta = read_metadata(tree, capture_url)
+    service = service_reason(tree, capture_url, meta)
+    if service:
+        return PageType(OTHER, service)
     page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
-    signals = read_signals(tree, capture_url, page.running)
-    if signals.service:
-        return PageType(OTHER, signals.service)
+    signals = read_signals(tree, capture_url, page.running, meta)
     teasers = headline_links(tree, signals.url, {signals.url})
     paragraphs = main_paragraphs(page)
     if not paragraphs and html and _HIDDEN_HOLDERS.search(html):
@@ -149,7 +175,8 @@ def decide(signals: PageSignals, teasers: Sequence[Headline], paragraphs: Sequen
     teaser_lines = {
         _words(line) for h in teasers for line in (h.text, h.lede, h.kicker and f"{h.kicker} {h.text}") if line
     }
-    article_words = sum(len(p.split()) for p in paragraphs if _words(p) not in teaser_lines)
+    starts = {line[:_START] for line in teaser_lines}
+    article_words = sum(len(p.split()) for p in paragraphs if not _is_teaser_line(p, teaser_lines, starts))
     # Teasers with a kicker or a lede are a listing's; bare title links also make up the side
     # lists ("recent posts", "most read") that surround articles.
     listing = [h for h in teasers if h.kicker or h.lede] or teasers
@@ -229,22 +256,3 @@ def _url_shape(url: str | None) -> str | None:
     if len(segments) <= 3 and all(re.fullmatch(r"[^\W\d_]+(?:[-_][^\W\d_]+){0,2}", s) for s in segments):
         return "section"
     return None
-
-
-def _json_ld_types(tree: LexborHTMLParser) -> list[str]:
-    types: list[str] = []
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text(deep=True) or "null", strict=False)
-        except ValueError:
-            continue  # broken JSON-LD is common
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                kind = item.get("@type")
-                types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
-                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity"))
-    return types

@@ -56,3 +56,26 @@ def test_a_blogger_post_in_a_widget_is_the_article():
         f"<div class='sidebar section'><div class='widget BlogArchive'><ul>{NAV}</ul></div></div></body></html>"
     )
     assert extract(page).article.paragraphs == ((PROSE * 3).strip(), (PROSE * 2).strip())
+
+
+def test_meta_tags_are_read_as_css_selectors_find_them():
+    """Each declared value comes from the first <meta> whose attribute has exactly that value (case
+    included), content or not, as `meta[name="author"]` finds it."""
+    from datetime import date
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    from dagster_project.extract.generic.metadata import read_metadata
+
+    page = """<html><head>
+    <meta name="Author" content="Not Me"><meta name="author">
+    <meta property="article:author" content="Ana Ruiz">
+    <meta property="og:type"><meta property="og:type" content="article">
+    <meta name="date" content="2020-01-02"><meta name="dc.date.issued" content="2021-03-04">
+    <script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type": "NewsArticle"}}</script>
+    </head><body><h1>Un titre</h1><p>Du texte.</p></body></html>"""
+    meta = read_metadata(LexborHTMLParser(page), None)
+    assert meta.authors == ("Ana Ruiz",)
+    assert meta.og_type == ""
+    assert meta.published_at == date(2021, 3, 4)
+    assert meta.ld_types == ("WebPage", "NewsArticle")

@@ -68,3 +68,27 @@ def test_legal_and_error_pages_are_other_and_give_nothing():
 def test_an_empty_page_is_other_not_quarantined():
     content = extract("<html><head><meta http-equiv='refresh' content='0; url=/x'></head></html>", "text/html")
     assert content.page_type == "other" and content.article is None
+
+
+def test_paragraphs_that_repeat_a_teaser_are_not_counted_as_article_text():
+    """Paragraphs are told from teaser lines by their first words: same count as comparing whole
+    normalised texts, on paragraphs that repeat a teaser (case, punctuation), share only its start,
+    or are long prose."""
+    import random
+    import re
+
+    from dagster_project.extract.page_type import PageSignals, decide
+    from dagster_project.extract.records import Headline
+
+    words = ["Ünïon", "budget", "ÉTÉ", "İstanbul", "straße", "l'été", "vote", "city", "de", "la"]
+    rng = random.Random(7)
+    titles = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(30)]
+    teasers = [Headline(i + 1, t, f"https://a.example/{i}") for i, t in enumerate(titles)]
+    paragraphs = []
+    for title in titles:
+        paragraphs += [title.upper() + " !", f"« {title} »", title + " " + PROSE, PROSE * rng.randint(1, 3)]
+    lines = {" ".join(re.findall(r"\w+", t.casefold())) for t in titles}
+    expected = sum(len(p.split()) for p in paragraphs if " ".join(re.findall(r"\w+", p.casefold())) not in lines)
+    signals = PageSignals("https://a.example/2024/05/01/une-histoire-de-la-ville", None, (), "", ())
+    assert f"{expected} words of article text" in decide(signals, teasers, paragraphs).reason
+    assert expected < sum(len(p.split()) for p in paragraphs)  # some paragraphs were teasers

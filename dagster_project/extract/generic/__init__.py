@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from dagster_project.extract.generic.cleaning import boilerplate
 from dagster_project.extract.generic.content import PageText, main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
-from dagster_project.extract.generic.metadata import read_metadata
+from dagster_project.extract.generic.metadata import Metadata, read_metadata
 from dagster_project.extract.records import Article, PageContent
 
 EXTRACTOR = "generic:lexbor"
@@ -27,13 +27,14 @@ def reveal_hidden(html: str) -> LexborHTMLParser:
 
 
 def read(
-    html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None
+    html: str, tree: LexborHTMLParser, capture_url: str | None, model: object = None, meta: Metadata | None = None
 ) -> tuple[PageContent, list[str]]:
     """The article (if any) and headline links of `tree`, the parsed `html`, and the page's running
     text (`content.PageText.running`, what its type is judged on); the tree is not changed.
 
-    `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation."""
-    meta = read_metadata(tree, capture_url)
+    `model` replaces the shipped block classifier (`content.main_paragraphs`), for cross-validation;
+    `meta` is the page's metadata (`read_metadata`) when already read."""
+    meta = meta if meta is not None else read_metadata(tree, capture_url)
     url = meta.canonical_url or capture_url
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])

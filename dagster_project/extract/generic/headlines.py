@@ -76,8 +76,8 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
         if node.tag != "a":
             _note_section(node, sections)
             continue
-        ancestors = _ancestors(node)
-        if _in_chrome(ancestors) or _in_running_text(node, ancestors, memo):
+        ancestors, tags = _ancestors(node)
+        if _in_chrome(tags) or _in_running_text(node, ancestors, tags, memo):
             continue
         try:
             url = absolute_href(node, base)
@@ -111,29 +111,33 @@ def _section_target(url: str) -> bool:
     return len(segments) <= 2 and all(_PLAIN_WORD.fullmatch(s) for s in segments)
 
 
-def _ancestors(node: LexborNode) -> list[LexborNode]:
+def _ancestors(node: LexborNode) -> tuple[list[LexborNode], list[str]]:
+    """The ancestors of `node` below <body>, nearest first, and their tags (each read once)."""
     out = []
+    tags = []
     parent = node.parent
-    while parent is not None and parent.tag not in ("body", "html"):
+    while parent is not None and (tag := parent.tag) not in ("body", "html"):
         out.append(parent)
+        tags.append(tag)
         parent = parent.parent
-    return out
+    return out, tags
 
 
-def _in_chrome(ancestors: list[LexborNode]) -> bool:
-    for i, parent in enumerate(ancestors):
-        if parent.tag in _CHROME:
+def _in_chrome(tags: list[str]) -> bool:
+    """Whether the element with ancestors of these `tags` is in the page's chrome."""
+    for i, tag in enumerate(tags):
+        if tag in _CHROME:
             return True
-        if parent.tag == "header" and not any(a.tag in _CONTENT for a in ancestors[i + 1 :]):
+        if tag == "header" and not any(t in _CONTENT for t in tags[i + 1 :]):
             return True
     return False
 
 
-def _in_running_text(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> bool:
+def _in_running_text(link: LexborNode, ancestors: list[LexborNode], tags: list[str], memo: _Measured) -> bool:
     """A link inside a paragraph that says more than the link: a citation, not a teaser."""
-    paragraph = next((a for a in ancestors if a.tag == "p"), None)
-    if paragraph is None:
+    if "p" not in tags:
         return False
+    paragraph = ancestors[tags.index("p")]
     length = memo.text_lengths.get(paragraph.mem_id)
     if length is None:
         length = memo.text_lengths[paragraph.mem_id] = len(_text(paragraph))
@@ -314,7 +318,7 @@ def _note_section(heading: LexborNode, sections: list[tuple[int, str]]) -> None:
     label = _text(heading)
     if not label or len(label.split()) > _MAX_SECTION_WORDS or heading.css_first("a[href]") is not None:
         return
-    if _in_chrome(_ancestors(heading)) or heading.parent is None:
+    if _in_chrome(_ancestors(heading)[1]) or heading.parent is None:
         return
     sections.append((heading.parent.mem_id, label))
 

@@ -21,28 +21,29 @@ from dagster_project.extract.html_links import canonical_url, is_web_url
 from dagster_project.extract.records import clean_text
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news", re.I)
+# <meta> tags that state the publication date, in order of trust: (attribute, its exact value).
 _PUBLISHED_META = (
-    'meta[property="article:published_time"]',
-    'meta[name="article:published_time"]',
-    'meta[property="og:published_time"]',
-    'meta[itemprop="datePublished"]',
-    'meta[name="pubdate"]',
-    'meta[name="publishdate"]',
-    'meta[name="publish-date"]',
-    'meta[name="parsely-pub-date"]',
-    'meta[name="sailthru.date"]',
-    'meta[name="dc.date.issued"]',
-    'meta[name="DC.date.issued"]',
-    'meta[name="dcterms.created"]',
-    'meta[name="date"]',
+    ("property", "article:published_time"),
+    ("name", "article:published_time"),
+    ("property", "og:published_time"),
+    ("itemprop", "datePublished"),
+    ("name", "pubdate"),
+    ("name", "publishdate"),
+    ("name", "publish-date"),
+    ("name", "parsely-pub-date"),
+    ("name", "sailthru.date"),
+    ("name", "dc.date.issued"),
+    ("name", "DC.date.issued"),
+    ("name", "dcterms.created"),
+    ("name", "date"),
 )
-_ANY_PUBLISHED_META = ", ".join(_PUBLISHED_META)
 # Elements whose visible text states the publication date, judged by their class or id.
 _DATE_HOLDERS = (
     '[class*="date"], [id*="date"], [class*="publish"], [class*="posted"], [class*="byline"], '
     '[class*="time"], [class*="meta"]'
 )
-_AUTHOR_META = ('meta[name="author"]', 'meta[property="article:author"]', 'meta[name="parsely-author"]')
+_AUTHOR_META = (("name", "author"), ("property", "article:author"), ("name", "parsely-author"))
+_META_KEYS = ("property", "name", "itemprop")
 _AUTHOR_MARKUP = (
     '[rel="author"], [itemprop="author"] [itemprop="name"], [class*="author-name"], [class*="byline__name"]'
 )
@@ -59,22 +60,38 @@ class Metadata:
     canonical_url: str | None = None
     language: str | None = None  # declared by `<html lang>`, a hint for reading dates
     description: str | None = None
+    og_type: str = ""  # `og:type`, trimmed and in lower case
+    ld_types: tuple[str, ...] = ()  # every `@type` of the page's JSON-LD (top level, `@graph`, `mainEntity`)
+
+
+@dataclass(frozen=True, slots=True)
+class _MetaTags:
+    """The page's <meta> tags, read in one pass: a query over the whole page costs as much as this."""
+
+    values: dict[str, str]  # property, name or itemprop (trimmed, lower case) -> content; the first of each
+    # (attribute, exact value) -> attributes of the first <meta> with it: what `meta[attribute="value"]` finds
+    first: dict[tuple[str, str | None], dict[str, str | None]]
 
 
 def read_metadata(tree: LexborHTMLParser, capture_url: str | None) -> Metadata:
-    ld = _json_ld_article(tree)
-    meta = _meta_values(tree)
+    documents = _json_ld_documents(tree)
+    ld = _json_ld_article(documents)
+    tags = _meta_tags(tree)
+    meta = tags.values
     language = _declared_language(tree, meta)
     site_name = _first(meta.get("og:site_name"), _name_of(ld.get("publisher")), meta.get("application-name"))
     canonical = canonical_url(tree, capture_url)
+    og_type = tags.first.get(("property", "og:type"))
     return Metadata(
         title=_title(tree, ld, meta, site_name),
-        published_at=_published(tree, ld, language, canonical or capture_url),
-        authors=_authors(tree, ld),
+        published_at=_published(tree, ld, tags, language, canonical or capture_url),
+        authors=_authors(tree, ld, tags),
         site_name=site_name,
         canonical_url=canonical,
         language=language,
         description=_first(meta.get("og:description"), meta.get("description")),
+        og_type=(og_type.get("content") or "").strip().lower() if og_type else "",
+        ld_types=tuple(_json_ld_types(documents)),
     )
 
 
@@ -87,22 +104,33 @@ def _first(*values: str | None) -> str | None:
     return None
 
 
-def _meta_values(tree: LexborHTMLParser) -> dict[str, str]:
+def _meta_tags(tree: LexborHTMLParser) -> _MetaTags:
     values: dict[str, str] = {}
-    for node in tree.css("meta[content]"):
+    first: dict[tuple[str, str | None], dict[str, str | None]] = {}
+    for node in tree.css("meta"):
         attrs = node.attributes
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
-        if key and key not in values:
-            values[key] = attrs.get("content") or ""
-    return values
+        for name in _META_KEYS:
+            if name in attrs:
+                first.setdefault((name, attrs[name]), attrs)
+        if "content" in attrs:
+            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+            if key and key not in values:
+                values[key] = attrs.get("content") or ""
+    return _MetaTags(values, first)
 
 
-def _json_ld_objects(tree: LexborHTMLParser) -> Iterator[dict]:
+def _json_ld_documents(tree: LexborHTMLParser) -> list[object]:
+    documents = []
     for script in tree.css('script[type="application/ld+json"]'):
         try:
-            data = json.loads(script.text(deep=True) or "null", strict=False)
+            documents.append(json.loads(script.text(deep=True) or "null", strict=False))
         except ValueError:
             continue  # broken JSON-LD is common; the meta tags still speak
+    return documents
+
+
+def _json_ld_objects(documents: list[object]) -> Iterator[dict]:
+    for data in documents:
         stack = [data]
         while stack:
             item = stack.pop(0)
@@ -113,10 +141,25 @@ def _json_ld_objects(tree: LexborHTMLParser) -> Iterator[dict]:
                 stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity", "mainEntityOfPage"))
 
 
-def _json_ld_article(tree: LexborHTMLParser) -> dict:
+def _json_ld_types(documents: list[object]) -> list[str]:
+    types: list[str] = []
+    for data in documents:
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                kind = item.get("@type")
+                types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity"))
+    return types
+
+
+def _json_ld_article(documents: list[object]) -> dict:
     """The page's article object in JSON-LD (NewsArticle, BlogPosting, ...), else {}."""
     fallback: dict = {}
-    for item in _json_ld_objects(tree):
+    for item in _json_ld_objects(documents):
         kind = item.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
@@ -162,9 +205,9 @@ def _without_site_name(title: str, site_name: str | None) -> str | None:
     return title or None
 
 
-def _published(tree: LexborHTMLParser, ld: dict, language: str | None, url: str | None) -> date | None:
+def _published(tree: LexborHTMLParser, ld: dict, tags: _MetaTags, language: str | None, url: str | None) -> date | None:
     in_url = parse_url_date(urlsplit(url).path if is_web_url(url) else None)
-    declared = _declared_date(tree, ld, language)
+    declared = _declared_date(tree, ld, tags, language)
     if declared and in_url and (declared - in_url).days == 1:
         # Stamps are often in UTC: an evening story in the Americas is stamped the next day, while
         # the URL carries the publisher's own calendar day.
@@ -179,15 +222,13 @@ def _published(tree: LexborHTMLParser, ld: dict, language: str | None, url: str 
     return None
 
 
-def _declared_date(tree: LexborHTMLParser, ld: dict, language: str | None) -> date | None:
+def _declared_date(tree: LexborHTMLParser, ld: dict, tags: _MetaTags, language: str | None) -> date | None:
     found = parse_iso_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
     if found:
         return found
-    # One query tells whether any of them is there (85% of the development pages have none);
-    # then each in turn, in order of trust.
-    for selector in _PUBLISHED_META if tree.css_first(_ANY_PUBLISHED_META) is not None else ():
-        node = tree.css_first(selector)
-        value = node.attributes.get("content") if node else None
+    for key in _PUBLISHED_META:
+        attrs = tags.first.get(key)
+        value = attrs.get("content") if attrs else None
         if found := parse_iso_date(value) or parse_date(value, language):
             return found
     for node in tree.css("time[datetime]"):
@@ -196,7 +237,7 @@ def _declared_date(tree: LexborHTMLParser, ld: dict, language: str | None) -> da
     return None
 
 
-def _authors(tree: LexborHTMLParser, ld: dict) -> tuple[str, ...]:
+def _authors(tree: LexborHTMLParser, ld: dict, tags: _MetaTags) -> tuple[str, ...]:
     names: list[str] = []
     declared = ld.get("author")
     for item in declared if isinstance(declared, list) else [declared]:
@@ -204,9 +245,9 @@ def _authors(tree: LexborHTMLParser, ld: dict) -> tuple[str, ...]:
         if name:
             names.append(name)
     if not names:
-        for selector in _AUTHOR_META:
-            node = tree.css_first(selector)
-            value = (node.attributes.get("content") or "") if node else ""
+        for key in _AUTHOR_META:
+            attrs = tags.first.get(key)
+            value = (attrs.get("content") or "") if attrs else ""
             if value and not is_web_url(value.strip()):
                 names.extend(re.split(r"\s*(?:,|\band\b|\bet\b|\by\b|&)\s*", value))
                 break
