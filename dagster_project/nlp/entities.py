@@ -35,7 +35,7 @@ PIPELINES: Mapping[str, str] = {
 # Languages the gazetteer has names for: they get the rule layer even without a statistical pipeline.
 RULE_LANGUAGES = ("fr", "es", "en", "ar", "de")
 # Bump when the rules change, so that stored mentions are redone.
-RULES_VERSION = "rules-3"
+RULES_VERSION = "rules-4"
 # Not run: entities do not need them. The morphologizer runs: the sentence-initial rule reads its part of
 # speech. The rules also need sentence boundaries: the parser is left out and the pipeline's `senter`,
 # disabled by default, gives them instead, at a fraction of the parser's cost.

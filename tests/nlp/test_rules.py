@@ -6,7 +6,7 @@ import pytest
 
 from dagster_project.nlp.gazetteer import gazetteer
 from dagster_project.nlp.names import normalise
-from dagster_project.nlp.rules import COMPONENT
+from dagster_project.nlp.rules import COMPONENT, OFF, PARTS, EntityRules
 
 
 @pytest.mark.parametrize("name", ["Maroc", "Marruecos", "Morocco", "المغرب", "le Maroc", "Marokko"])
@@ -128,3 +128,44 @@ def test_a_word_may_begin_a_place_name_exactly_when_some_name_begins_with_it():
         assert places.may_begin(first) and places.may_begin(first.title()), name
     assert places.may_begin("Buenos") and places.may_begin("Saint") and places.may_begin("L'Équateur")
     assert not places.may_begin("Qwzrtyx") and not places.may_begin("Blorvackienne")
+
+
+def _german_rules_alone(text: str, ents: tuple[tuple[int, int, str], ...] = (), off: frozenset[str] | None = None):
+    """`text` through a blank German pipeline, with `ents` as the model's entities, then the rule layer
+    with German's parts (or with only `off` switched off)."""
+    import spacy
+    from spacy.tokens import Span
+
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    rules = nlp.add_pipe(COMPONENT) if off is None else EntityRules(gazetteer(), nlp.Defaults.stop_words, off=off)
+    return {(e.text, e.label_) for e in rules(doc).ents}
+
+
+def test_german_capitalised_nouns_that_are_some_citys_name_are_no_places():
+    text = "Im Namen der Mitte stand das Tor in New York offen."
+    # The whole layer makes places of German nouns that GeoNames lists as a city's name (Namur, ...).
+    assert ("Namen", "LOC") in _german_rules_alone(text, off=frozenset())
+    found = _german_rules_alone(text)
+    assert not {"Namen", "Mitte", "Tor"} & {name for name, _ in found}
+    assert ("New York", "LOC") in found  # a place of several words is still one
+
+
+def test_german_datelines_give_no_long_form_of_the_agency():
+    text = "OSNABRÜCK , 23. August ( AP ) Der Rat tagte."
+    assert ("August", "ORG") in _german_rules_alone(text, off=frozenset())
+    assert not any(label == "ORG" for _, label in _german_rules_alone(text))
+
+
+def test_german_genitive_of_a_country_is_no_demonym():
+    text = "Die Regierung Italiens tagte."
+    assert ("Italiens", "LOC") not in _german_rules_alone(text, ((2, 3, "LOC"),), off=frozenset())
+    assert ("Italiens", "LOC") in _german_rules_alone(text, ((2, 3, "LOC"),))
+
+
+def test_only_known_parts_of_the_rule_layer_can_be_switched_off():
+    assert OFF["de"] <= PARTS
+    with pytest.raises(ValueError, match="unknown parts"):
+        EntityRules(gazetteer(), off={"places", "cities"})
