@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from selectolax.lexbor import LexborHTMLParser
@@ -62,7 +63,8 @@ def extract(
             content, running = generic.read(text, tree, url, meta=meta)
             if page_type is None:
                 paragraphs = content.article.paragraphs if content.article else ()
-                page_type = decide(read_signals(tree, url, running, meta), content.headlines, paragraphs)
+                signals = read_signals(tree, url, running, meta, not_service=True)
+                page_type = decide(signals, content.headlines, paragraphs)
                 if page_type.kind == OTHER:
                     return PageContent(extractor="none", page_type=page_type.kind, page_type_reason=page_type.reason)
     else:
@@ -86,10 +88,20 @@ def _with_languages(content: PageContent, fallback: str | None) -> PageContent:
     article = content.article
     texts = [h.text for h in content.headlines]
     if article is not None:
-        page = language.detect(f"{article.title or ''}\n{article.body}"[:_SAMPLE]) or fallback
+        opening = _opening(article.paragraphs, "\n\n")
+        page = language.detect(f"{article.title or ''}\n{opening}"[:_SAMPLE]) or fallback
         article = replace(article, language=page)
     else:
-        page = language.detect("\n".join(texts)[:_SAMPLE]) if texts else None
+        page = language.detect(_opening(texts, "\n")) if texts else None
     codes = language.detect_expecting(texts, page)
     headlines = tuple(replace(h, language=code) for h, code in zip(content.headlines, codes, strict=True))
     return replace(content, article=article, headlines=headlines)
+
+
+def _opening(texts: Sequence[str], separator: str) -> str:
+    """The first `_SAMPLE` characters of `texts` joined: a long article's paragraphs are not all joined."""
+    size = n = 0  # the length of the first n texts joined
+    while n < len(texts) and size < _SAMPLE:
+        size += len(texts[n]) + (len(separator) if n else 0)
+        n += 1
+    return separator.join(texts[:n])[:_SAMPLE]

@@ -34,8 +34,17 @@ def _screen(codes: tuple[str, ...]) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
+# Language -> ISO code: reading the code through lingua's objects costs more than the lookup.
+_CODES: dict[Language, str] = {}
+
+
 def _code(found: Language | None) -> str | None:
-    return found.iso_code_639_1.name.lower() if found else None
+    if found is None:
+        return None
+    code = _CODES.get(found)
+    if code is None:
+        code = _CODES[found] = found.iso_code_639_1.name.lower()
+    return code
 
 
 def _has_letters(text: str | None) -> bool:

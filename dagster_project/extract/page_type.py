@@ -122,14 +122,20 @@ class PageSignals:
 
 
 def read_signals(
-    tree: LexborHTMLParser, capture_url: str | None, running: Sequence[str], meta: Metadata
+    tree: LexborHTMLParser,
+    capture_url: str | None,
+    running: Sequence[str],
+    meta: Metadata,
+    *,
+    not_service: bool = False,
 ) -> PageSignals:
     """The page's own evidence; `running` is its running text (`content.PageText.running`) and
-    `meta` what it declares (`generic.metadata.read_metadata`)."""
+    `meta` what it declares (`generic.metadata.read_metadata`). `not_service`: the caller has
+    found `service_reason` None for this page (with the same `meta`), which is not asked again."""
     url = _own_url(capture_url, meta)
     return PageSignals(
         url=url,
-        service=_service_page(tree, url),
+        service=None if not_service else _service_page(tree, url),
         ld_types=meta.ld_types,
         og_type=meta.og_type,
         prose_blocks=tuple(running),

@@ -66,3 +66,11 @@ def test_headlines_that_differ_from_the_page_language_are_identified():
     ]
     assert language.detect_expecting(headlines, "fr") == ["fr", "es", "en"]
     assert language.detect_expecting(headlines, None) == language.detect_many(headlines)
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n"])
+def test_the_language_sample_is_the_start_of_the_whole_text(separator):
+    from dagster_project.extract.dispatch import _SAMPLE, _opening
+
+    for texts in [(), ("",), ("a" * 40,), ("a" * 299, "b"), ("a" * 298, "b" * 5), ("a" * 100,) * 5, ("x" * 400, "y")]:
+        assert _opening(texts, separator) == separator.join(texts)[:_SAMPLE]
