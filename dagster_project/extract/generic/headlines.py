@@ -128,7 +128,7 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
         if node.tag != "a":
             _note_section(node, place, sections)
             continue
-        if place.chrome:
+        if place.chrome or _in_running_text(node, place, memo):
             continue
         href = node.attrs.get("href") or ""
         key = _PLACE_ON_PAGE if _is_place_on_page(href) else href
@@ -136,7 +136,7 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
             url = targets[key]
         else:
             url = targets[key] = _story_url(href, base, own)
-        if url is None or url in seen or _in_running_text(node, place, memo):
+        if url is None or url in seen:
             continue
         teaser = _teaser(node, place, memo)
         if teaser is None or teaser.title in own:
