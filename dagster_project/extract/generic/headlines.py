@@ -81,19 +81,18 @@ _BODY = _Place(None, None, None, chrome=False, content=False, paragraph=None, la
 
 
 class _Places:
-    """The places of a page's elements, each worked out once from its parent's: the links and
+    """The places of the elements in <body>, each worked out once from its parent's: the links and
     headings of a page share most of their ancestors."""
 
-    def __init__(self) -> None:
-        self.known: dict[int, _Place] = {}
+    def __init__(self, body: LexborNode) -> None:
+        self.known: dict[int, _Place] = {body.mem_id: _BODY}
 
-    def of(self, node: LexborNode | None) -> _Place:
+    def of(self, node: LexborNode) -> _Place:
         """The place of `node`, <body> or an element inside it."""
         above: list[LexborNode] = []  # elements whose place is not known yet, nearest first
-        while node is not None and node.mem_id not in self.known and node.tag not in ("body", "html"):
+        while (place := self.known.get(node.mem_id)) is None:
             above.append(node)
             node = node.parent
-        place = self.known.get(node.mem_id, _BODY) if node is not None else _BODY
         for element in reversed(above):
             place = self.known[element.mem_id] = _inside(place, element)
         return place
@@ -121,7 +120,7 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
     sections: dict[int, str] = {}
     # Links of a page share their paragraphs, teaser containers and ancestors: each is measured once.
     memo = _Measured({}, {})
-    places = _Places()
+    places = _Places(body)
     targets: dict[str, str | None] = {}  # href -> the story it links to, None when not a story
     for node in body.css(_SELECTOR):
         place = places.of(node.parent)
@@ -204,17 +203,18 @@ def _teaser(link: LexborNode, place: _Place, memo: _Measured) -> _Teaser | None:
     if not pieces:
         return None
     kicker = extra = None
-    kickers = [_is_kicker(node, holder) for node, _ in pieces]
-    marked = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if is_kicker]
-    rest = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if not is_kicker]
-    if marked and rest:
-        kicker, title = marked[0], " ".join(rest)
-    elif len(pieces) >= 2:
-        # Kicker, then title; what follows (a byline, the teaser text) is not the title.
-        kicker, title = pieces[0][1], pieces[1][1]
-        extra = pieces[2][1] if len(pieces) > 2 else None
-    else:
+    if len(pieces) == 1:  # most links: no kicker to tell apart
         title = pieces[0][1]
+    else:
+        kickers = [_is_kicker(node, holder) for node, _ in pieces]
+        marked = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if is_kicker]
+        rest = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if not is_kicker]
+        if marked and rest:
+            kicker, title = marked[0], " ".join(rest)
+        else:
+            # Kicker, then title; what follows (a byline, the teaser text) is not the title.
+            kicker, title = pieces[0][1], pieces[1][1]
+            extra = pieces[2][1] if len(pieces) > 2 else None
     # Too short or too long for a headline: the kicker and lede are not looked for.
     least = MIN_HEADING_WORDS if heading is not None else MIN_WORDS
     if not least <= len(title.split()) <= MAX_WORDS:
