@@ -155,7 +155,7 @@ def _is_place_on_page(href: str) -> bool:
     return len(href) > 1 and href[0] == "#"
 
 
-def _story_url(href: str | None, base: str | None, own: set[str | None]) -> str | None:
+def _story_url(href: str, base: str | None, own: set[str | None]) -> str | None:
     """The address `href` links to without its fragment, None when it cannot be a story: malformed,
     not on the web, the page's own, or a section's."""
     try:
