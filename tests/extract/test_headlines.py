@@ -36,3 +36,29 @@ def test_a_front_page_gives_headlines_and_their_language():
     content = extract(FRONT_PAGE, "text/html", "https://news.example/")
     assert [h.section for h in content.headlines] == ["Politique", "Politique", "Sports", "Économie"]
     assert {h.language for h in content.headlines} == {"fr"}
+
+
+NESTED_SECTIONS = """<html><body>
+<header><a href="/h1">A headline in the page header is chrome, not a teaser</a></header>
+<main>
+  <div><h2>Outer</h2>
+    <div><h2>Inner</h2><a href="/n1">A story listed under the inner section heading</a></div>
+    <a href="/n2">A story listed after the inner section has closed</a>
+    <article><header><a href="/n3">A teaser with its own header inside an article</a></header></article>
+  </div>
+  <a href="#comments">A link to the comments further down this very page</a>
+  <a href="#top">A link back to the top of this very page again</a>
+</main></body></html>"""
+
+
+def test_the_nearest_section_heading_holds_and_places_on_the_page_lead_to_it():
+    base = "https://news.example/2024/story-1.html"
+    found = headline_links(LexborHTMLParser(NESTED_SECTIONS), base, set())
+    assert [(h.url, h.section) for h in found] == [
+        ("https://news.example/n1", "Inner"),
+        ("https://news.example/n2", "Outer"),
+        ("https://news.example/n3", "Outer"),
+        (base, None),  # both `#` links lead to the page itself: the first one is kept
+    ]
+    assert found[-1].text == "A link to the comments further down this very page"
+    assert headline_links(LexborHTMLParser(NESTED_SECTIONS), base, {base})[-1].url == "https://news.example/n3"

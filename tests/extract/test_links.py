@@ -213,7 +213,7 @@ def test_pages_extract_as_with_urljoin(tmp_path: Path, monkeypatch: pytest.Monke
     pages = _html_pages(tmp_path)
     fast = _extract_all(pages)
     monkeypatch.setattr(profile_html, "absolute_href", reference_href)
-    monkeypatch.setattr(generic_headlines, "absolute_href", reference_href)
+    monkeypatch.setattr(generic_headlines, "absolute_url", reference_url)
     slow = _extract_all(pages)
     assert len(fast) == len(pages)
     assert fast == slow

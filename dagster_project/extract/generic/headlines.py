@@ -24,7 +24,7 @@ from urllib.parse import urldefrag
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from dagster_project.extract.html_links import absolute_href
+from dagster_project.extract.html_links import absolute_url
 from dagster_project.extract.records import Headline, clean_text
 
 MIN_WORDS, MAX_WORDS = 4, 40
@@ -41,9 +41,11 @@ _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "button"
 # Icon-font ligatures (`insert_chart`, `arrow_forward`) are drawn as symbols, never read as words.
 _LIGATURE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 _PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
-_PLAIN_WORD = re.compile(r"[^\W\d_]+")
+# A path of at most two plain words (`/politik/`, `/thema/corona`), as split at its slashes.
+_SECTION_PATH = re.compile(r"(?:/+[^\W\d_]+){0,2}/*")
 # The path of an absolute web address, as urlsplit reads it: after the host, up to a query or fragment.
 _PATH = re.compile(r"[^:/?#]+://[^/?#]*([^?#]*)")
+_PLACE_ON_PAGE = "#…"  # what every `_is_place_on_page` link is looked up as
 _KICKER_CLASS = re.compile(r"kicker|dachzeile|topline|overline|eyebrow|roofline|spitzmarke", re.I)
 
 
@@ -62,6 +64,51 @@ class _Teaser:
     lede: str | None
 
 
+@dataclass(slots=True)
+class _Place:
+    """An element below <body> and what it and its ancestors tell about the elements inside it."""
+
+    node: LexborNode | None  # None for <body> itself
+    tag: str | None
+    parent: _Place | None
+    chrome: bool  # in the page's chrome
+    content: bool  # in an article, section, main or li: a <header> below is a teaser's, not the page's
+    paragraph: LexborNode | None  # the nearest <p>
+    label: str | None  # the label of the nearest `<section aria-label>`
+
+
+_BODY = _Place(None, None, None, chrome=False, content=False, paragraph=None, label=None)
+
+
+class _Places:
+    """The places of the elements in <body>, each worked out once from its parent's: the links and
+    headings of a page share most of their ancestors."""
+
+    def __init__(self, body: LexborNode) -> None:
+        self.known: dict[int, _Place] = {body.mem_id: _BODY}
+
+    def of(self, node: LexborNode) -> _Place:
+        """The place of `node`, <body> or an element inside it."""
+        above: list[LexborNode] = []  # elements whose place is not known yet, nearest first
+        while (place := self.known.get(node.mem_id)) is None:
+            above.append(node)
+            node = node.parent
+        for element in reversed(above):
+            place = self.known[element.mem_id] = _inside(place, element)
+        return place
+
+
+def _inside(parent: _Place, node: LexborNode) -> _Place:
+    tag = node.tag
+    # A page header is chrome; a teaser's own <header> inside an article or section is not.
+    chrome = parent.chrome or tag in _CHROME or (tag == "header" and not parent.content)
+    label = parent.label
+    if tag == "section":
+        label = clean_text(node.attrs.get("aria-label") or "") or label
+    paragraph = node if tag == "p" else parent.paragraph
+    return _Place(node, tag, parent, chrome, parent.content or tag in _CONTENT, paragraph, label)
+
+
 def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None]) -> tuple[Headline, ...]:
     """The page's headlines; `own` holds the page's own title and URL, left out."""
     body = tree.body
@@ -69,34 +116,58 @@ def headline_links(tree: LexborHTMLParser, base: str | None, own: set[str | None
         return ()
     seen: set[str] = set()
     found: list[Headline] = []
-    sections: list[tuple[int, str]] = []  # (mem_id of the heading's container, label)
-    # Links of a page share their paragraphs and teaser containers: each is measured once.
+    # mem_id of a container -> its latest short heading so far (`_enclosing_section`)
+    sections: dict[int, str] = {}
+    # Links of a page share their paragraphs, teaser containers and ancestors: each is measured once.
     memo = _Measured({}, {})
+    places = _Places(body)
+    targets: dict[str, str | None] = {}  # href -> the story it links to, None when not a story
     for node in body.css(_SELECTOR):
+        place = places.of(node.parent)
         if node.tag != "a":
-            _note_section(node, sections)
+            _note_section(node, place, sections)
             continue
-        ancestors, tags = _ancestors(node)
-        if _in_chrome(tags) or _in_running_text(node, ancestors, tags, memo):
+        if place.chrome or _in_running_text(node, place, memo):
             continue
-        try:
-            url = absolute_href(node, base)
-        except ValueError:  # a malformed address (`http://[not-a-host]/`) links nowhere
+        href = node.attrs.get("href") or ""
+        key = _PLACE_ON_PAGE if _is_place_on_page(href) else href
+        if key in targets:
+            url = targets[key]
+        else:
+            url = targets[key] = _story_url(href, base, own)
+        if url is None or url in seen:
             continue
-        if url is None:
-            continue
-        url = _without_fragment(url)
-        if url in seen or url in own or _section_target(url):
-            continue
-        teaser = _teaser(node, ancestors, memo)
+        teaser = _teaser(node, place, memo)
         if teaser is None or teaser.title in own:
             continue
         seen.add(url)
-        section = _section_label(ancestors) or _enclosing_section(ancestors, sections)
+        section = place.label or _enclosing_section(place, sections)
         found.append(
             Headline(len(found) + 1, teaser.title, url, section=section, kicker=teaser.kicker, lede=teaser.lede)
         )
     return tuple(found)
+
+
+def _is_place_on_page(href: str) -> bool:
+    """A link to a place on the page (`#comments`, `#top`): urljoin gives the page's address with
+    that fragment, so all such links of a page lead to the same story address (`_story_url`)."""
+    href = href.strip()
+    return len(href) > 1 and href[0] == "#"
+
+
+def _story_url(href: str, base: str | None, own: set[str | None]) -> str | None:
+    """The address `href` links to without its fragment, None when it cannot be a story: malformed,
+    not on the web, the page's own, or a section's."""
+    try:
+        url = absolute_url(href, base)
+    except ValueError:  # a malformed address (`http://[not-a-host]/`) links nowhere
+        return None
+    if url is None:
+        return None
+    url = _without_fragment(url)
+    if url in own or _section_target(url):
+        return None
+    return url
 
 
 def _without_fragment(url: str) -> str:
@@ -106,66 +177,44 @@ def _without_fragment(url: str) -> str:
 def _section_target(url: str) -> bool:
     """A link to a site's root or to a one- or two-word section path (`/politik/`, `/thema/corona/`)
     leads to a list of stories, not to a story. `url` is an absolute web address."""
-    path = _PATH.match(url).group(1)
-    segments = [s for s in path.split("/") if s]
-    return len(segments) <= 2 and all(_PLAIN_WORD.fullmatch(s) for s in segments)
+    return _SECTION_PATH.fullmatch(_PATH.match(url).group(1)) is not None
 
 
-def _ancestors(node: LexborNode) -> tuple[list[LexborNode], list[str]]:
-    """The ancestors of `node` below <body>, nearest first, and their tags (each read once)."""
-    out = []
-    tags = []
-    parent = node.parent
-    while parent is not None and (tag := parent.tag) not in ("body", "html"):
-        out.append(parent)
-        tags.append(tag)
-        parent = parent.parent
-    return out, tags
-
-
-def _in_chrome(tags: list[str]) -> bool:
-    """Whether the element with ancestors of these `tags` is in the page's chrome."""
-    for i, tag in enumerate(tags):
-        if tag in _CHROME:
-            return True
-        if tag == "header" and not any(t in _CONTENT for t in tags[i + 1 :]):
-            return True
-    return False
-
-
-def _in_running_text(link: LexborNode, ancestors: list[LexborNode], tags: list[str], memo: _Measured) -> bool:
+def _in_running_text(link: LexborNode, place: _Place, memo: _Measured) -> bool:
     """A link inside a paragraph that says more than the link: a citation, not a teaser."""
-    if "p" not in tags:
+    paragraph = place.paragraph
+    if paragraph is None:
         return False
-    paragraph = ancestors[tags.index("p")]
     length = memo.text_lengths.get(paragraph.mem_id)
     if length is None:
         length = memo.text_lengths[paragraph.mem_id] = len(_text(paragraph))
     return length > 1.25 * len(_text(link)) + 5
 
 
-def _teaser(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> _Teaser | None:
-    """The teaser of `link`, or None when its title is not one of a headline's length."""
+def _teaser(link: LexborNode, place: _Place, memo: _Measured) -> _Teaser | None:
+    """The teaser of `link` (whose parent is at `place`), or None when its title is not one of a
+    headline's length."""
     # The first heading inside the link; walked rather than queried, a CSS query costs more.
     inner = next((n for n in link.traverse() if n.tag in _HEADINGS), None)
-    outer = next((a for a in ancestors[:3] if a.tag in _HEADINGS), None)
+    outer = _heading_above(place)
     heading = inner or outer
     holder = heading or link
     pieces = _without_badges(_pieces(holder))
     if not pieces:
         return None
     kicker = extra = None
-    kickers = [_is_kicker(node, holder) for node, _ in pieces]
-    marked = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if is_kicker]
-    rest = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if not is_kicker]
-    if marked and rest:
-        kicker, title = marked[0], " ".join(rest)
-    elif len(pieces) >= 2:
-        # Kicker, then title; what follows (a byline, the teaser text) is not the title.
-        kicker, title = pieces[0][1], pieces[1][1]
-        extra = pieces[2][1] if len(pieces) > 2 else None
-    else:
+    if len(pieces) == 1:  # most links: no kicker to tell apart
         title = pieces[0][1]
+    else:
+        kickers = [_is_kicker(node, holder) for node, _ in pieces]
+        marked = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if is_kicker]
+        rest = [text for (_, text), is_kicker in zip(pieces, kickers, strict=True) if not is_kicker]
+        if marked and rest:
+            kicker, title = marked[0], " ".join(rest)
+        else:
+            # Kicker, then title; what follows (a byline, the teaser text) is not the title.
+            kicker, title = pieces[0][1], pieces[1][1]
+            extra = pieces[2][1] if len(pieces) > 2 else None
     # Too short or too long for a headline: the kicker and lede are not looked for.
     least = MIN_HEADING_WORDS if heading is not None else MIN_WORDS
     if not least <= len(title.split()) <= MAX_WORDS:
@@ -177,7 +226,7 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> _
         kicker = kicker or _short(before)
         lede = _long(after)
     if kicker is None or lede is None:
-        top = outer if outer is not None and outer in ancestors else link
+        top = outer if outer is not None else link
         before, after = _around_in_teaser(top, memo)
         kicker = kicker or _short(before)
         lede = lede or _long(after)
@@ -186,6 +235,17 @@ def _teaser(link: LexborNode, ancestors: list[LexborNode], memo: _Measured) -> _
     if kicker and len(kicker.split()) > _MAX_KICKER_WORDS:
         kicker = None
     return _Teaser(title, kicker, lede)
+
+
+def _heading_above(place: _Place) -> LexborNode | None:
+    """The heading that holds a link at `place`, at most three elements up."""
+    for _ in range(3):
+        if place.node is None:
+            return None
+        if place.tag in _HEADINGS:
+            return place.node
+        place = place.parent
+    return None
 
 
 def _without_badges(pieces: list[tuple[LexborNode, str]]) -> list[tuple[LexborNode, str]]:
@@ -265,10 +325,12 @@ def _more_links_than(node: LexborNode, limit: int) -> bool:
     """Whether `node` links to more than `limit` distinct addresses (stops counting past the limit:
     a teaser's container is small, a page-wide one is not worth counting through)."""
     seen: set[str] = set()
-    for a in node.css("a[href]"):
-        seen.add(_without_fragment(a.attributes.get("href") or ""))
-        if len(seen) > limit:
-            return True
+    # Walked rather than queried: a CSS query costs more, and the walk stops early.
+    for a in node.traverse():
+        if a.tag == "a" and "href" in a.attrs:
+            seen.add(_without_fragment(a.attrs.get("href") or ""))
+            if len(seen) > limit:
+                return True
     return False
 
 
@@ -314,25 +376,28 @@ def _text(node: LexborNode) -> str:
     return clean_text(_LIGATURE.sub(" ", text) if "_" in text else text)
 
 
-def _note_section(heading: LexborNode, sections: list[tuple[int, str]]) -> None:
+def _note_section(heading: LexborNode, place: _Place, sections: dict[int, str]) -> None:
+    """Note `heading`, whose parent is at `place`, when it labels a section of the page."""
+    if place.chrome or place.node is None:
+        return
     label = _text(heading)
-    if not label or len(label.split()) > _MAX_SECTION_WORDS or heading.css_first("a[href]") is not None:
+    if not label or len(label.split()) > _MAX_SECTION_WORDS or _has_link(heading):
         return
-    if _in_chrome(_ancestors(heading)[1]) or heading.parent is None:
-        return
-    sections.append((heading.parent.mem_id, label))
+    sections[place.node.mem_id] = label
 
 
-def _enclosing_section(ancestors: list[LexborNode], sections: list[tuple[int, str]]) -> str | None:
-    """The latest section heading whose container holds the link: a real section of the page."""
-    ids = {a.mem_id for a in ancestors}
-    return next((label for container, label in reversed(sections) if container in ids), None)
+def _has_link(node: LexborNode) -> bool:
+    """Whether `node` holds an `a[href]` (walked: cheaper than a CSS query on a small element)."""
+    return any(n.tag == "a" and "href" in n.attrs for n in node.traverse())
 
 
-def _section_label(ancestors: list[LexborNode]) -> str | None:
-    for parent in ancestors:
-        if parent.tag == "section":
-            label = clean_text(parent.attributes.get("aria-label") or "")
-            if label:
-                return label
+def _enclosing_section(place: _Place, sections: dict[int, str]) -> str | None:
+    """The latest section heading whose container holds the link at `place`: a real section of the
+    page. Noted in reading order, that is the latest heading of the nearest such container (a heading
+    of an outer container, not holding the link, ends before the inner container starts)."""
+    while place.node is not None:
+        label = sections.get(place.node.mem_id)
+        if label is not None:
+            return label
+        place = place.parent
     return None
