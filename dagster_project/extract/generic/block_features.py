@@ -97,7 +97,7 @@ def is_title(text: str, title_words: frozenset[str]) -> bool:
         return False
     # Cheaper first: a word of the text, case-folded, is a substring of the case-folded text.
     folded = text.casefold()
-    if sum(w in folded for w in title_words) < 0.8 * len(title_words):
+    if len([w for w in title_words if w in folded]) < 0.8 * len(title_words):
         return False
     words = [w.casefold() for w in _WORD.findall(text)]
     if not words or len(words) > 1.5 * len(title_words) + 2:
