@@ -97,7 +97,7 @@ def is_title(text: str, title_words: frozenset[str]) -> bool:
         return False
     # Cheaper first: a word of the text, case-folded, is a substring of the case-folded text.
     folded = text.casefold()
-    if sum(w in folded for w in title_words) < 0.8 * len(title_words):
+    if len([w for w in title_words if w in folded]) < 0.8 * len(title_words):
         return False
     words = [w.casefold() for w in _WORD.findall(text)]
     if not words or len(words) > 1.5 * len(title_words) + 2:
@@ -305,24 +305,28 @@ def features(page: PageText, title: str | None) -> np.ndarray:
         punct / length, np.log1p(commas), np.log1p(ends), digits / length, capitals / np.maximum(letters, 1),
         word_chars / n_words, capitalised / n_words, separators / length,
     ]  # fmt: skip
-    table = np.column_stack(columns).astype(np.float64)
+    # Filled column by column: one matrix, no stacking of the columns and again of the groups.
+    table = np.empty((n, len(NAMES)))
+    for i, column in enumerate(columns):
+        table[:, i] = column
     # Neighbours' statistics, -1 past the page's ends.
     reach = max(map(abs, _NEIGHBOURS))
     padded = np.full((n + 2 * reach, 5), -1.0)
     padded[reach : reach + n] = np.stack([table[:, 0], link_density, prose, skipped_share, tag], axis=1)
+    i = len(columns)
+    for o in _NEIGHBOURS:
+        table[:, i : i + 5] = padded[reach + o : reach + o + n]
+        i += 5
     # Share of prose blocks and mean link density in a window of eleven blocks around each one.
-    window = [_window_mean((prose > 0).astype(np.float64)), _window_mean(link_density)]
+    table[:, i] = _window_mean((prose > 0).astype(np.float64))
+    table[:, i + 1] = _window_mean(link_density)
     # Where each block stands from the title's heading, the rule's container and the first <h1>:
     # the article follows its title, and the container's neighbours are its likeliest spill-over.
     where = index.astype(np.float64)
-    places = [
-        _offset(where, table[:, TITLE_COLUMN] > 0),
-        _nearest(where, in_rule[0]),
-        _offset(where, heading_level == 1),
-    ]
-    return np.concatenate(
-        [table, *(padded[reach + o : reach + o + n] for o in _NEIGHBOURS), np.stack(window + places, axis=1)], axis=1
-    )
+    table[:, i + 2] = _offset(where, table[:, TITLE_COLUMN] > 0)
+    table[:, i + 3] = _nearest(where, in_rule[0])
+    table[:, i + 4] = _offset(where, heading_level == 1)
+    return table
 
 
 def _window_mean(values: np.ndarray) -> np.ndarray:
