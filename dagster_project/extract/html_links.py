@@ -18,6 +18,16 @@ _PLAIN_WEB_URL = re.compile(r"https?://[!$&'()*+,\-.0-9:=@A-Z_a-z~%]+(?:[/?#][!-
 # `/../`) to resolve. Most other links on news pages are like this.
 _PLAIN_ORIGIN = re.compile(r"https?://[!$&'()*+,\-.0-9:=@A-Z_a-z~%]+(?=[/?#]|$)")
 _PLAIN_ROOT_PATH = re.compile(r"/(?!/)[!-:<-~\x80-\U0010ffff]*")
+# A relative link of the same characters (`a-1.html`, `story?id=2`), which urljoin appends to the
+# directory of the base's path: no scheme (no ':'). Dot segments and empty ones ('//') are resolved
+# or dropped by urljoin, and left to it.
+_PLAIN_RELATIVE = re.compile(r"(?![/?#.])[!-9<-~\x80-\U0010ffff]+")
+_PATH = re.compile(r"[^?#]*")  # a URL's path after its origin, as urlsplit reads it
+# A directory (the path up to its last '/') of plain, non-empty segments.
+_PLAIN_DIRECTORY = re.compile(r"(?:/[!\"$-.0-:<->@-~\x80-\U0010ffff]+)*")
+# A scheme as urlsplit reads it: urljoin keeps a link with another scheme than http(s) as it is,
+# and that is no web URL.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def is_web_url(url: str | None) -> bool:
@@ -71,9 +81,29 @@ def absolute_url(href: str | None, base: str | None) -> str | None:
     plain = not href.endswith(("?", "#")) and "?#" not in href
     if plain and _PLAIN_WEB_URL.fullmatch(href):
         return href
-    if plain and base and "/." not in href and _PLAIN_ROOT_PATH.fullmatch(href):
-        origin = _PLAIN_ORIGIN.match(base)
-        if origin:
-            return origin.group() + href
+    scheme = _SCHEME.match(href)
+    if scheme and scheme.group().lower() not in ("http:", "https:"):  # mailto:, javascript:
+        return None
+    origin = _PLAIN_ORIGIN.match(base) if plain and base else None
+    if origin and "/." not in href:
+        joined = _plain_join(origin, href)
+        if joined is not None:
+            return joined
     url = _join(base, href) if base else href
     return url if is_web_url(url) else None
+
+
+def _plain_join(origin: re.Match[str], href: str) -> str | None:
+    """urljoin's answer for the most common links against a base of plain `origin`, None when
+    urljoin has more to do. `href` is plain (no empty query or fragment) and has no dot segments."""
+    if href.startswith("//"):  # protocol-relative: the base's scheme, and `href` as it is
+        url = origin.group().partition(":")[0] + ":" + href
+        return url if _PLAIN_WEB_URL.fullmatch(url) else None
+    if _PLAIN_ROOT_PATH.fullmatch(href):
+        return origin.group() + href
+    if "//" not in href and _PLAIN_RELATIVE.fullmatch(href):
+        path = _PATH.match(origin.string, origin.end()).group()
+        directory = path[: path.rfind("/")] if "/" in path else ""
+        if "/." not in directory and _PLAIN_DIRECTORY.fullmatch(directory):
+            return origin.group() + directory + "/" + href
+    return None
