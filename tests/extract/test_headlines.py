@@ -3,7 +3,11 @@
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract import extract
+from dagster_project.extract.generic import headlines
 from dagster_project.extract.generic.headlines import headline_links
+from dagster_project.ingest.readers import read_file
+from dagster_project.ingest.records import Snapshot
+from tests.conftest import FIXTURES, RAW_SAMPLE
 
 FRONT_PAGE = """<html lang="fr"><body>
 <header><nav><a href="/politique">Politique et institutions du royaume chérifien</a></nav></header>
@@ -62,3 +66,31 @@ def test_the_nearest_section_heading_holds_and_places_on_the_page_lead_to_it():
     ]
     assert found[-1].text == "A link to the comments further down this very page"
     assert headline_links(LexborHTMLParser(NESTED_SECTIONS), base, {base})[-1].url == "https://news.example/n3"
+
+
+# Titles read from text runs: split at elements (`Eins<b>zwei</b>`), with an icon ligature taken
+# out of a word (`foo_bar`), with a lone '_' for a word, beside an <svg> icon's title.
+TEXT_RUNS = """<html><body><main>
+<div><a href="/t1"><span>Eins</span><span>zwei</span><span>drei vier</span><span>fünf sechs</span></a></div>
+<div><a href="/t2">Eins-foo_bar-zwei drei vier</a></div>
+<div><a href="/t3"><span class="kicker">Vorweg gesagt</span>Eins<b>zwei</b>drei<b>vier fünf</b></a></div>
+<div><h3><a href="/t4"><i>Vorweg</i><b>Das</b>Ende</a></h3></div>
+<div><a href="/t5">Eins _ zwei drei</a></div>
+<div><a href="/t6"><svg><title>Ein Symbol</title></svg>Zwei Worte</a></div>
+</main></body></html>"""
+
+
+def test_links_too_short_for_a_title_are_told_apart_early_without_changing_the_headlines(monkeypatch):
+    pages = [FRONT_PAGE, NESTED_SECTIONS, TEXT_RUNS]
+    for path in sorted((FIXTURES / "article_pages").glob("*.html.gz")) + sorted(RAW_SAMPLE.rglob("*.html*")):
+        pages += [r.text for r in read_file(path.parent, path.name) if isinstance(r, Snapshot)]
+    trees = [LexborHTMLParser(page) for page in pages]
+    early = [headline_links(tree, "https://news.example/a/b", set()) for tree in trees]
+    monkeypatch.setattr(headlines, "_most_words", lambda node: headlines.MAX_WORDS)  # never early
+    assert early == [headline_links(tree, "https://news.example/a/b", set()) for tree in trees]
+    assert [(h.url, h.text, h.kicker) for h in early[2]] == [
+        ("https://news.example/t2", "Eins- -zwei drei vier", None),
+        ("https://news.example/t3", "Eins zwei drei vier fünf", "Vorweg gesagt"),
+        ("https://news.example/t5", "Eins _ zwei drei", None),
+    ]
+    assert sum(len(found) for found in early) > 100

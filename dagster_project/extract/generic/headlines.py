@@ -199,6 +199,9 @@ def _teaser(link: LexborNode, place: _Place, memo: _Measured) -> _Teaser | None:
     outer = _heading_above(place)
     heading = inner or outer
     holder = heading or link
+    least = MIN_HEADING_WORDS if heading is not None else MIN_WORDS
+    if _most_words(holder) < least:  # most links: told without the costlier `_pieces`
+        return None
     pieces = _without_badges(_pieces(holder))
     if not pieces:
         return None
@@ -216,7 +219,6 @@ def _teaser(link: LexborNode, place: _Place, memo: _Measured) -> _Teaser | None:
             kicker, title = pieces[0][1], pieces[1][1]
             extra = pieces[2][1] if len(pieces) > 2 else None
     # Too short or too long for a headline: the kicker and lede are not looked for.
-    least = MIN_HEADING_WORDS if heading is not None else MIN_WORDS
     if not least <= len(title.split()) <= MAX_WORDS:
         return None
     lede = None
@@ -255,6 +257,14 @@ def _without_badges(pieces: list[tuple[LexborNode, str]]) -> list[tuple[LexborNo
     while len(pieces) >= 2 and " " not in pieces[-1][1]:
         pieces = pieces[:-1]
     return pieces
+
+
+def _most_words(node: LexborNode) -> int:
+    """At least as many words as a title read from `node`'s pieces has: a title is some of its text
+    runs, each joined from runs of text nodes (which only merges words) with every icon ligature
+    (which holds a '_') taken out (which splits one word in two at most)."""
+    text = node.text(separator=" ")
+    return len(text.split()) + text.count("_")
 
 
 def _pieces(holder: LexborNode) -> list[tuple[LexborNode, str]]:
