@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -46,6 +46,17 @@ def _join(base: str, href: str) -> str | None:
         return urljoin(base, href)
     except ValueError:
         return None
+
+
+def without_fragment(url: str) -> str:
+    """`url` without its fragment, as urldefrag gives it: read off directly where that is the same."""
+    if "#" not in url:
+        return url
+    head = url.partition("#")[0]
+    # urlsplit and urlunsplit give back such a head as it is; an empty query ("a?") they drop.
+    if _PLAIN_WEB_URL.fullmatch(head) and not head.endswith("?"):
+        return head
+    return urldefrag(url).url
 
 
 def canonical_url(tree: LexborHTMLParser, capture_url: str | None) -> str | None:

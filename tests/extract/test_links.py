@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborNode
 
 from dagster_project.extract import ExtractionError, extract, profile_html
 from dagster_project.extract.generic import headlines as generic_headlines
-from dagster_project.extract.html_links import absolute_url
+from dagster_project.extract.html_links import absolute_url, without_fragment
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import Snapshot
 from tests.conftest import FIXTURES, RAW_SAMPLE
@@ -199,6 +199,12 @@ def test_edge_cases_match_urljoin(href: str, base: str | None) -> None:
     assert outcome(absolute_url, href, base) == outcome(reference_url, href, base)
 
 
+@pytest.mark.parametrize("fragment", ["", "#", "#f", "#f#g", "#f?g", "#/a/../b"])
+@pytest.mark.parametrize("href", EDGE_HREFS + [b for b in BASES if b])
+def test_without_fragment_matches_urldefrag(href: str, fragment: str) -> None:
+    assert outcome(without_fragment, href + fragment) == outcome(lambda url: urldefrag(url).url, href + fragment)
+
+
 SCHEMES = st.sampled_from(["http", "https", "HTTP", "hTtPs", "ftp", "javascript", "mailto", "data", ""])
 SEPARATORS = st.sampled_from(["://", ":", ":/", ":///", "//", "/", ""])
 HOSTS = st.sampled_from(["a.example", "", "A.EXAMPLE:8080", "u:p@a", "[::1]", "[bad", "bad]", "é.example", "a b", "."])
@@ -250,6 +256,12 @@ def test_any_href_matches_urljoin(href: str, base: str | None) -> None:
     # urljoin rewrites an absolute link only against a base of the same scheme: try both.
     for b in (base, "http://b.example/c/d", "https://b.example/c/d"):
         assert outcome(absolute_url, href, b) == outcome(reference_url, href, b)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(href=HREFS, fragment=st.sampled_from(["", "#", "#f", "#f#g"]))
+def test_any_url_loses_its_fragment_as_with_urldefrag(href: str, fragment: str) -> None:
+    assert outcome(without_fragment, href + fragment) == outcome(lambda url: urldefrag(url).url, href + fragment)
 
 
 def _html_pages(tmp_path: Path) -> list[tuple[str, Snapshot]]:

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from dagster_project.extract.html_links import absolute_url
+from dagster_project.extract.html_links import absolute_url, without_fragment
 from dagster_project.extract.records import Headline, clean_text
 
 MIN_WORDS, MAX_WORDS = 4, 40
@@ -164,14 +163,10 @@ def _story_url(href: str, base: str | None, own: set[str | None]) -> str | None:
         return None
     if url is None:
         return None
-    url = _without_fragment(url)
+    url = without_fragment(url)
     if url in own or _section_target(url):
         return None
     return url
-
-
-def _without_fragment(url: str) -> str:
-    return urldefrag(url).url if "#" in url else url
 
 
 def _section_target(url: str) -> bool:
@@ -338,7 +333,7 @@ def _more_links_than(node: LexborNode, limit: int) -> bool:
     # Walked rather than queried: a CSS query costs more, and the walk stops early.
     for a in node.traverse():
         if a.tag == "a" and "href" in a.attrs:
-            seen.add(_without_fragment(a.attrs.get("href") or ""))
+            seen.add(without_fragment(a.attrs.get("href") or ""))
             if len(seen) > limit:
                 return True
     return False
