@@ -23,7 +23,7 @@ _PLAIN_ROOT_PATH = re.compile(r"/(?!/)[!-:<-~\x80-\U0010ffff]*")
 # or dropped by urljoin, and left to it.
 _PLAIN_RELATIVE = re.compile(r"(?![/?#.])[!-9<-~\x80-\U0010ffff]+")
 _PATH = re.compile(r"[^?#]*")  # a URL's path after its origin, as urlsplit reads it
-# A directory (the path up to its last '/') of plain, non-empty segments.
+# A directory (the path before its last '/') of plain, non-empty segments.
 _PLAIN_DIRECTORY = re.compile(r"(?:/[!\"$-.0-:<->@-~\x80-\U0010ffff]+)*")
 # A scheme as urlsplit reads it: urljoin keeps a link with another scheme than http(s) as it is,
 # and that is no web URL.
@@ -106,7 +106,7 @@ def absolute_url(href: str | None, base: str | None) -> str | None:
 
 def _plain_join(origin: re.Match[str], href: str) -> str | None:
     """urljoin's answer for the most common links against a base of plain `origin`, None when
-    urljoin has more to do. `href` is plain (no empty query or fragment) and has no dot segments."""
+    urljoin has more to do. `href` is plain (no empty query or fragment) and holds no '/.'."""
     if href.startswith("//"):  # protocol-relative: the base's scheme, and `href` as it is
         url = origin.group().partition(":")[0] + ":" + href
         return url if _PLAIN_WEB_URL.fullmatch(url) else None

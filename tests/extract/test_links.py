@@ -61,6 +61,8 @@ BASES = [
     "https://a.example/dir/",
     "https://a.example/dir/page?q=/x/y#/z/",
     "https://a.example/dir/page#f/g",
+    "https://a.example?q=/x/y",
+    "https://a.example#/x/y",
     "https://a.example//dir/page",
     "https://a.example/dir//page",
     "https://a.example/./dir/page",
