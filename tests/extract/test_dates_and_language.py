@@ -68,6 +68,20 @@ def test_headlines_that_differ_from_the_page_language_are_identified():
     assert language.detect_expecting(headlines, None) == language.detect_many(headlines)
 
 
+def test_a_short_headline_in_the_page_script_takes_the_page_language():
+    from dagster_project.extract import language
+
+    headlines = [
+        "Most Popular",  # lingua alone places it in Portuguese
+        "المغرب يستضيف الاجتماع",  # short, but not in the page's script: identified
+        "Marruecos acogerá la reunión ministerial",  # a sentence of the length limit: identified
+    ]
+    assert len(headlines[2]) == language.TRUST_PAGE_BELOW
+    assert language.detect_many(headlines[:1]) == ["pt"]
+    assert language.detect_expecting(headlines, "en") == ["en", "ar", "es"]
+    assert language.detect_expecting(headlines[1:], "ar") == ["ar", "es"]
+
+
 @pytest.mark.parametrize("separator", ["\n", "\n\n"])
 def test_the_language_sample_is_the_start_of_the_whole_text(separator):
     from dagster_project.extract.dispatch import _SAMPLE, _opening
