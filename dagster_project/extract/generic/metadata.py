@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from dagster_project.extract.dates import parse_date, parse_iso_date, parse_url_date
 from dagster_project.extract.html_links import canonical_url, is_web_url
@@ -47,6 +47,9 @@ _META_KEYS = ("property", "name", "itemprop")
 _AUTHOR_MARKUP = (
     '[rel="author"], [itemprop="author"] [itemprop="name"], [class*="author-name"], [class*="byline__name"]'
 )
+# Every element read from the whole page, found in one pass (a query walks the whole page whatever
+# it finds) and told apart by tag.
+_ELEMENTS = 'meta, script[type="application/ld+json"], time[datetime], h1, title'
 _BY = re.compile(r"^(?:by|par|por|de|بقلم|كتب)\s+", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
 
@@ -74,17 +77,20 @@ class _MetaTags:
 
 
 def read_metadata(tree: LexborHTMLParser, capture_url: str | None) -> Metadata:
-    documents = _json_ld_documents(tree)
+    elements: dict[str, list[LexborNode]] = {}
+    for node in tree.css(_ELEMENTS):
+        elements.setdefault(node.tag, []).append(node)
+    documents = _json_ld_documents(elements.get("script", []))
     ld = _json_ld_article(documents)
-    tags = _meta_tags(tree)
+    tags = _meta_tags(elements.get("meta", []))
     meta = tags.values
     language = _declared_language(tree, meta)
     site_name = _first(meta.get("og:site_name"), _name_of(ld.get("publisher")), meta.get("application-name"))
     canonical = canonical_url(tree, capture_url)
     og_type = tags.first.get(("property", "og:type"))
     return Metadata(
-        title=_title(tree, ld, meta, site_name),
-        published_at=_published(tree, ld, tags, language, canonical or capture_url),
+        title=_title(elements, ld, meta, site_name),
+        published_at=_published(tree, elements.get("time", []), ld, tags, language, canonical or capture_url),
         authors=_authors(tree, ld, tags),
         site_name=site_name,
         canonical_url=canonical,
@@ -104,10 +110,10 @@ def _first(*values: str | None) -> str | None:
     return None
 
 
-def _meta_tags(tree: LexborHTMLParser) -> _MetaTags:
+def _meta_tags(nodes: list[LexborNode]) -> _MetaTags:
     values: dict[str, str] = {}
     first: dict[tuple[str, str | None], dict[str, str | None]] = {}
-    for node in tree.css("meta"):
+    for node in nodes:
         attrs = node.attributes
         for name in _META_KEYS:
             if name in attrs:
@@ -119,9 +125,9 @@ def _meta_tags(tree: LexborHTMLParser) -> _MetaTags:
     return _MetaTags(values, first)
 
 
-def _json_ld_documents(tree: LexborHTMLParser) -> list[object]:
+def _json_ld_documents(scripts: list[LexborNode]) -> list[object]:
     documents = []
-    for script in tree.css('script[type="application/ld+json"]'):
+    for script in scripts:
         try:
             documents.append(json.loads(script.text(deep=True) or "null", strict=False))
         except ValueError:
@@ -184,9 +190,9 @@ def _declared_language(tree: LexborHTMLParser, meta: dict[str, str]) -> str | No
     return code if len(code) == 2 and code.isalpha() else None
 
 
-def _title(tree: LexborHTMLParser, ld: dict, meta: dict[str, str], site_name: str | None) -> str | None:
-    h1 = tree.css_first("h1")
-    h1_text = clean_text(h1.text()) if h1 else ""
+def _title(elements: dict[str, list[LexborNode]], ld: dict, meta: dict[str, str], site_name: str | None) -> str | None:
+    h1 = elements.get("h1")
+    h1_text = clean_text(h1[0].text()) if h1 else ""
     declared = _first(ld.get("headline") if isinstance(ld.get("headline"), str) else None, meta.get("og:title"))
     if declared and h1_text and h1_text.casefold() in declared.casefold():
         return h1_text  # the declared title often carries the site's name; the h1 is the bare one
@@ -194,8 +200,8 @@ def _title(tree: LexborHTMLParser, ld: dict, meta: dict[str, str], site_name: st
         return _without_site_name(declared, site_name)
     if h1_text:
         return h1_text
-    title = tree.css_first("title")
-    return _without_site_name(clean_text(title.text()), site_name) if title else None
+    title = elements.get("title")
+    return _without_site_name(clean_text(title[0].text()), site_name) if title else None
 
 
 def _without_site_name(title: str, site_name: str | None) -> str | None:
@@ -205,9 +211,12 @@ def _without_site_name(title: str, site_name: str | None) -> str | None:
     return title or None
 
 
-def _published(tree: LexborHTMLParser, ld: dict, tags: _MetaTags, language: str | None, url: str | None) -> date | None:
+def _published(
+    tree: LexborHTMLParser, times: list[LexborNode], ld: dict, tags: _MetaTags, language: str | None, url: str | None
+) -> date | None:
+    """`times`: the page's `time[datetime]` elements."""
     in_url = parse_url_date(urlsplit(url).path if is_web_url(url) else None)
-    declared = _declared_date(tree, ld, tags, language)
+    declared = _declared_date(times, ld, tags, language)
     if declared and in_url and (declared - in_url).days == 1:
         # Stamps are often in UTC: an evening story in the Americas is stamped the next day, while
         # the URL carries the publisher's own calendar day.
@@ -222,7 +231,7 @@ def _published(tree: LexborHTMLParser, ld: dict, tags: _MetaTags, language: str 
     return None
 
 
-def _declared_date(tree: LexborHTMLParser, ld: dict, tags: _MetaTags, language: str | None) -> date | None:
+def _declared_date(times: list[LexborNode], ld: dict, tags: _MetaTags, language: str | None) -> date | None:
     found = parse_iso_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
     if found:
         return found
@@ -231,7 +240,7 @@ def _declared_date(tree: LexborHTMLParser, ld: dict, tags: _MetaTags, language: 
         value = attrs.get("content") if attrs else None
         if found := parse_iso_date(value) or parse_date(value, language):
             return found
-    for node in tree.css("time[datetime]"):
+    for node in times:
         if found := parse_iso_date(node.attributes.get("datetime")):
             return found
     return None
