@@ -22,6 +22,18 @@ def test_a_malformed_link_is_skipped_not_fatal():
     assert content.article.canonical_url is None
 
 
+def test_a_link_with_a_tab_in_its_scheme_is_no_headline():
+    # urljoin leaves `http:\t//x` as it is: no host, so no story address, and not a crash.
+    hrefs = ["http:\t//x"] + [f"https://ville.example/ville/budget-{year}" for year in (2026, 2027, 2028)]
+    teasers = "".join(
+        f"<li><h2><a href='{href}'>Le conseil municipal vote le budget de la ville {i}</a></h2></li>"
+        for i, href in enumerate(hrefs)
+    )
+    for url in (None, "https://ville.example/"):
+        content = extract(f"<html><body><main><ul>{teasers}</ul></main></body></html>", "text/html", url)
+        assert [h.url for h in content.headlines] == hrefs[1:]
+
+
 def test_the_extract_command_prints_a_page_with_a_malformed_link(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(

@@ -164,15 +164,18 @@ def _story_url(href: str, base: str | None, own: set[str | None]) -> str | None:
     if url is None:
         return None
     url = without_fragment(url)
-    if url in own or _section_target(url):
+    path = _PATH.match(url)
+    if path is None:  # no `scheme://host` (`http:\t//x`, which urljoin leaves as it is): malformed
+        return None
+    if url in own or _section_target(path.group(1)):
         return None
     return url
 
 
-def _section_target(url: str) -> bool:
+def _section_target(path: str) -> bool:
     """A link to a site's root or to a one- or two-word section path (`/politik/`, `/thema/corona/`)
-    leads to a list of stories, not to a story. `url` is an absolute web address."""
-    return _SECTION_PATH.fullmatch(_PATH.match(url).group(1)) is not None
+    leads to a list of stories, not to a story."""
+    return _SECTION_PATH.fullmatch(path) is not None
 
 
 def _in_running_text(link: LexborNode, place: _Place, memo: _Measured) -> bool:
