@@ -65,8 +65,10 @@ RUNNING_MIN_CHARS = 100
 RUNNING_MAX_LINKS = 0.2
 
 
-def _block_text(parts: list[str]) -> str:
-    joined = _INVISIBLE.sub("", "".join(parts))
+def _block_text(joined: str) -> str:
+    # Three substring tests cost less than a substitution that finds nothing (almost every block).
+    if "\xad" in joined or "\u200b" in joined or "\ufeff" in joined:
+        joined = _INVISIBLE.sub("", joined)
     if _BR not in joined:
         return clean_text(joined)
     # Two line breaks in a row separate paragraphs written without <p>; one is a space.
@@ -105,10 +107,19 @@ class _Walker:
         self.running: list[str] = []
         self.page_parts: list[str] = []
         self.page_link_chars = 0
+        self.last_joined = self.last_text = ""
+
+    def text(self, parts: list[str]) -> str:
+        # A block of the body is most often also one of the page, read just before or after: its
+        # text is cleaned once.
+        joined = "".join(parts)
+        if joined != self.last_joined:
+            self.last_joined, self.last_text = joined, _block_text(joined)
+        return self.last_text
 
     def flush(self) -> None:
         if self.parts:
-            text = _block_text(self.parts)
+            text = self.text(self.parts)
             if text:
                 tag = self.tags[-1] if self.tags else "body"
                 self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag, self.skipped_chars))
@@ -119,7 +130,7 @@ class _Walker:
     def flush_page(self) -> None:
         # The cleaned text is never longer than the raw one: short blocks need no cleaning.
         if self.page_parts and sum(map(len, self.page_parts)) >= RUNNING_MIN_CHARS:
-            text = _block_text(self.page_parts)
+            text = self.text(self.page_parts)
             if len(text) >= RUNNING_MIN_CHARS and self.page_link_chars / len(text) < RUNNING_MAX_LINKS:
                 self.running.append(text)
         self.page_parts.clear()
