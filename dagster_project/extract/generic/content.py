@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from dagster_project.extract.generic.cleaning import NEVER_TEXT
+from dagster_project.extract.generic.cleaning import INLINE, NEVER_TEXT, is_furniture
 from dagster_project.extract.records import clean_text
 
 HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -48,7 +48,7 @@ class Block:
     link_chars: int
     path: tuple[int, ...]  # mem_ids of the enclosing block elements, outermost first
     tag: str
-    skipped_chars: int = 0  # text inside elements that `cleaning.boilerplate` names as furniture or hidden
+    skipped_chars: int = 0  # text inside block elements that `cleaning.boilerplate` names as hidden
 
     @property
     def link_density(self) -> float:
@@ -89,8 +89,8 @@ class PageText:
 
 
 class _Walker:
-    """One walk of the page gathers two readings: the body (without `NEVER_TEXT` elements and
-    skipped inline furniture, see `cleaning`) and the page's running text (without only the
+    """One walk of the page gathers two readings: the body (without `NEVER_TEXT` elements, hidden
+    elements and inline furniture, see `cleaning`) and the page's running text (without only the
     elements that never show text)."""
 
     def __init__(self, skipped: set[int]) -> None:
@@ -221,6 +221,9 @@ class _Walker:
                             parts.append(" ")
                 elif shown:
                     shown = child.mem_id not in skipped_ids
+                    if shown and tag in INLINE:
+                        attrs = child.attributes
+                        shown = not is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
                 state = (child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False)
             stack.append(state)
             children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
@@ -228,7 +231,7 @@ class _Walker:
 
 def text_blocks(body: LexborNode, skipped: set[int]) -> PageText:
     """The page's text blocks in reading order, the tag and class/id words of their block elements,
-    and its running text; `skipped` holds the elements that `cleaning.boilerplate` names."""
+    and its running text; `skipped` holds the hidden elements that `cleaning.boilerplate` names."""
     walker = _Walker(skipped)
     walker.path.append(body.mem_id)  # paragraphs straight under <body> vote for it
     walker.names[body.mem_id] = ("body", "")
