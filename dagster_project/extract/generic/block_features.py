@@ -202,7 +202,7 @@ def _ancestry(blocks: list[Block], names: dict[int, tuple[str, str]]) -> dict[in
 
 def _sums_under(
     blocks: list[Block], lengths: list[int], scores: list[float]
-) -> tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, float]]:
+) -> dict[int, list]:
     """Per block element: text, link text, blocks and prose under it, children summed into parents.
 
     As the shipped model was trained: elements are summed up in the reverse order of their first
@@ -210,29 +210,34 @@ def _sums_under(
     the same block as its parent adds to the parent after the parent was summed into its own parent
     (the grandparent misses it)."""
     parent: dict[int, int] = {}
-    chars: dict[int, int] = {}
-    links: dict[int, int] = {}
-    counts: dict[int, int] = {}
-    prose: dict[int, float] = {}
+    sums: dict[int, list] = {}  # [text, link text, blocks, prose]: one look-up per element, not four
     for b, length, score in zip(blocks, lengths, scores, strict=True):
         path = b.path
         for depth in range(len(path) - 1, -1, -1):
             if path[depth] in parent:
                 break
             parent[path[depth]] = path[depth - 1] if depth else -1
-        own = path[-1]
-        chars[own] = chars.get(own, 0) + length
-        links[own] = links.get(own, 0) + b.link_chars
-        counts[own] = counts.get(own, 0) + 1
-        prose[own] = prose.get(own, 0.0) + score
+        own = sums.get(path[-1])
+        if own is None:
+            sums[path[-1]] = [length, b.link_chars, 1, 0.0 + score]
+        else:
+            own[0] += length
+            own[1] += b.link_chars
+            own[2] += 1
+            own[3] += score
     for element in reversed(list(parent)):
         up = parent[element]
         if up != -1:
-            chars[up] = chars.get(up, 0) + chars.get(element, 0)
-            links[up] = links.get(up, 0) + links.get(element, 0)
-            counts[up] = counts.get(up, 0) + counts.get(element, 0)
-            prose[up] = prose.get(up, 0.0) + prose.get(element, 0.0)
-    return chars, links, counts, prose
+            below = sums.get(element)
+            above = sums.get(up)
+            if above is None:
+                above = sums[up] = [0, 0, 0, 0.0]
+            if below is not None:
+                above[0] += below[0]
+                above[1] += below[1]
+                above[2] += below[2]
+                above[3] += below[3]
+    return sums
 
 
 def features(page: PageText, title: str | None) -> np.ndarray:
@@ -288,16 +293,17 @@ def features(page: PageText, title: str | None) -> np.ndarray:
         np.full(n, math.log1p(page_chars)),
         [t.count("\n\n") + 1 for t in texts],
     ]
-    chars, links, under, prose_under = _sums_under(blocks, lengths.tolist(), scores)
+    sums = _sums_under(blocks, lengths.tolist(), scores)
     for up in (1, 2):
-        elements = [b.path[-up] if len(b.path) >= up else b.path[0] for b in blocks]
-        c = np.asarray([chars[e] for e in elements], dtype=np.float64)
+        chars, links, under, prose_under = np.asarray(
+            [sums[b.path[-up] if len(b.path) >= up else b.path[0]] for b in blocks], dtype=np.float64
+        ).T
         columns += [
-            [math.log1p(chars[e]) for e in elements],
-            np.divide(np.asarray([links[e] for e in elements]), c, out=np.zeros(n), where=c > 0),
-            [math.log1p(under[e]) for e in elements],
-            np.asarray([prose_under[e] for e in elements]) / page_prose,
-            c / page_chars,
+            list(map(math.log1p, chars.tolist())),  # math's, as the model was trained (numpy's may differ)
+            np.divide(links, chars, out=np.zeros(n), where=chars > 0),
+            list(map(math.log1p, under.tolist())),
+            prose_under / page_prose,
+            chars / page_chars,
         ]
     n_words = np.maximum(text[:, 0], 1)
     _, punct, commas, ends, digits, capitals, letters, word_chars, capitalised, separators = text.T
