@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
-from dagster_project.extract.generic.cleaning import INLINE, NEVER_TEXT, is_furniture
+from dagster_project.extract.generic.cleaning import INLINE, NEVER_TEXT, class_words, is_furniture, names_furniture
 from dagster_project.extract.records import clean_text
 
 HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -41,6 +42,37 @@ NEVER_RUNNING = frozenset(
 # zero-width spaces and byte-order marks. Left in, they split words for anyone matching the text.
 _INVISIBLE = re.compile("[\xad\u200b\ufeff]")
 
+# What a block's ancestors say of it (`Block.ancestry`, for `block_features`): class/id words of
+# content containers, and the tags met on the way up, one bit each.
+CONTENT_WORDS = frozenset(
+    {"content", "article", "post", "entry", "body", "story", "text", "main", "blog", "news", "single", "page"}
+)
+ARTICLE, MAIN, LIST, TABLE, HEADER, FORM = 1, 2, 4, 8, 16, 32
+_TAG_FLAGS = {"article": ARTICLE, "main": MAIN, "li": LIST, "ul": LIST, "ol": LIST, "table": TABLE, "tr": TABLE,
+              "header": HEADER, "form": FORM}  # fmt: skip
+_NO_ANCESTRY = (0, 0, -1, -1, 0)
+
+
+@lru_cache(maxsize=65536)
+def class_verdicts(class_and_id: str) -> tuple[bool, bool]:
+    """Whether an element's `class` and `id` values name furniture, and whether they name content."""
+    words = class_words(class_and_id)
+    return names_furniture(words), not CONTENT_WORDS.isdisjoint(words)
+
+
+def _ancestry(
+    parent: tuple[int, int, int, int, int], depth: int, tag: str, class_and_id: str
+) -> tuple[int, int, int, int, int]:
+    furniture, content = class_verdicts(class_and_id)
+    n_content, n_furniture, last_content, last_furniture, flags = parent
+    return (
+        n_content + content,
+        n_furniture + furniture,
+        depth if content else last_content,
+        depth if furniture else last_furniture,
+        flags | _TAG_FLAGS.get(tag, 0),
+    )
+
 
 @dataclass(slots=True)
 class Block:
@@ -49,6 +81,9 @@ class Block:
     path: tuple[int, ...]  # mem_ids of the enclosing block elements, outermost first
     tag: str
     skipped_chars: int = 0  # text inside block elements that `cleaning.boilerplate` names as hidden
+    # Over the enclosing block elements: content-named and furniture-named ones, the depth in `path`
+    # of the deepest of each (-1 if none), and the bits of the tags on the way (`ARTICLE` ...).
+    ancestry: tuple[int, int, int, int, int] = _NO_ANCESTRY
 
     @property
     def link_density(self) -> float:
@@ -78,12 +113,11 @@ def _block_text(joined: str) -> str:
 
 @dataclass(slots=True)
 class PageText:
-    """The text blocks of a page's body, the tag and class/id words of their block elements, and
-    the page's running text (`RUNNING_MIN_CHARS`) read with side boxes, captions and furniture.
-    `spans` gives each block element's blocks, `blocks[start:end]`: they follow one another."""
+    """The text blocks of a page's body and the page's running text (`RUNNING_MIN_CHARS`) read with
+    side boxes, captions and furniture. `spans` gives each block element's blocks,
+    `blocks[start:end]`: they follow one another."""
 
     blocks: list[Block]
-    names: dict[int, tuple[str, str]]
     running: list[str]
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -103,7 +137,7 @@ class _Walker:
         self.tags: list[str] = []
         self.starts: list[int] = []  # index of the first block of each element of `path`
         self.spans: dict[int, tuple[int, int]] = {}
-        self.names: dict[int, tuple[str, str]] = {}  # mem_id -> (tag, "class id") of the block elements
+        self.ancestry = [_NO_ANCESTRY]  # `Block.ancestry` of each element of `path`
         self.running: list[str] = []
         self.page_parts: list[str] = []
         self.page_link_chars = 0
@@ -122,7 +156,8 @@ class _Walker:
             text = self.text(self.parts)
             if text:
                 tag = self.tags[-1] if self.tags else "body"
-                self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag, self.skipped_chars))
+                block = Block(text, self.link_chars, tuple(self.path), tag, self.skipped_chars, self.ancestry[-1])
+                self.blocks.append(block)
             self.parts.clear()
         self.link_chars = 0
         self.skipped_chars = 0
@@ -157,6 +192,7 @@ class _Walker:
                         self.flush()
                     self.spans[self.path.pop()] = (self.starts.pop(), len(self.blocks))
                     self.tags.pop()
+                    self.ancestry.pop()
                 if closes_page_block and page_parts:
                     self.flush_page()
                 if not stack:
@@ -205,11 +241,12 @@ class _Walker:
                     if parts:
                         self.flush()
                     element = child.mem_id
+                    attrs = child.attributes
+                    class_and_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+                    self.ancestry.append(_ancestry(self.ancestry[-1], len(self.path), tag, class_and_id))
                     self.path.append(element)
                     self.tags.append(tag)
                     self.starts.append(len(self.blocks))
-                    attrs = child.attributes
-                    self.names[element] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
                     skipped = skipped or element in skipped_ids
                 state = (child.iter(include_text=True), in_link, skipped, shown, shown, True)
             else:
@@ -230,16 +267,15 @@ class _Walker:
 
 
 def text_blocks(body: LexborNode, skipped: set[int]) -> PageText:
-    """The page's text blocks in reading order, the tag and class/id words of their block elements,
-    and its running text; `skipped` holds the hidden elements that `cleaning.boilerplate` names."""
+    """The page's text blocks in reading order and its running text; `skipped` holds the hidden
+    elements that `cleaning.boilerplate` names."""
     walker = _Walker(skipped)
     walker.path.append(body.mem_id)  # paragraphs straight under <body> vote for it
-    walker.names[body.mem_id] = ("body", "")
     walker.walk(body)
     walker.flush()
     walker.flush_page()
     walker.spans[body.mem_id] = (0, len(walker.blocks))
-    return PageText(walker.blocks, walker.names, walker.running, walker.spans)
+    return PageText(walker.blocks, walker.running, walker.spans)
 
 
 # The label of an ad slot left in the text, in the languages of the collection and its neighbours.
