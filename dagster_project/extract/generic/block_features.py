@@ -176,7 +176,7 @@ def _sums_under(blocks: list[Block], lengths: list[int], scores: list[float]) ->
             parent[path[depth]] = path[depth - 1] if depth else -1
         own = sums.get(path[-1])
         if own is None:
-            sums[path[-1]] = [length, b.link_chars, 1, 0.0 + score]
+            sums[path[-1]] = [length, b.link_chars, 1, score]
         else:
             own[0] += length
             own[1] += b.link_chars

@@ -42,7 +42,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # span) drops its text (the content walk tests them, see `is_furniture`). Furniture words on block
 # elements are left to the block model, which weighs them against the other signals (`block_features`).
 INLINE = frozenset({"a", "span", "small", "time", "em", "strong", "b", "i", "label", "font", "cite", "sup",
-                     "sub", "abbr", "img", "br", "input"})  # fmt: skip
+                    "sub", "abbr", "img", "br", "input"})  # fmt: skip
 
 
 def class_words(class_and_id: str) -> list[str]:
