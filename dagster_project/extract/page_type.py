@@ -159,7 +159,7 @@ def classify_html(tree: LexborHTMLParser, capture_url: str | None, html: str | N
     service = service_reason(tree, capture_url, meta)
     if service:
         return PageType(OTHER, service)
-    page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
+    page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], [])
     signals = read_signals(tree, capture_url, page.running, meta)
     teasers = headline_links(tree, signals.url, {signals.url})
     paragraphs = main_paragraphs(page)

@@ -37,7 +37,7 @@ def read(
     meta = meta if meta is not None else read_metadata(tree, capture_url)
     url = meta.canonical_url or capture_url
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
-    page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], {}, [])
+    page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], [])
     paragraphs = tuple(main_paragraphs(page, meta.title, model))
     if not paragraphs and HIDDEN_HOLDERS.search(html):
         # Hidden text is the article when the page has nothing else.

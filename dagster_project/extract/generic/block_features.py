@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 import numpy as np
 
-from dagster_project.extract.generic.cleaning import class_words, names_furniture
-from dagster_project.extract.generic.content import HEADING, Block, PageText
+from dagster_project.extract.generic.content import ARTICLE, FORM, HEADER, HEADING, LIST, MAIN, TABLE, Block, PageText
 
 _TAGS = ("p", "div", "li", "td", "tr", "table", "h1", "h2", "h3", "h4", "pre", "blockquote", "dd", "dt",
          "section", "article", "main", "header", "form", "body", "span", "ul", "ol", "center", "figure")  # fmt: skip
 _TAG_CODE = {t: i for i, t in enumerate(_TAGS)}
 _HEADING_LEVEL = {t: int(t[1]) for t in HEADING}
-_CONTENT_WORDS = frozenset(
-    {"content", "article", "post", "entry", "body", "story", "text", "main", "blog", "news", "single", "page"}
-)
 _WORD = re.compile(r"\w+")
 
 # How far up, and for how much more prose, the rule's container may widen over sibling containers.
@@ -158,51 +153,13 @@ def _text_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return lengths, np.add.reduceat(counted, starts, axis=1, dtype=np.int32).T.astype(np.float64)
 
 
-@lru_cache(maxsize=65536)
-def _class_verdicts(words: str) -> tuple[bool, bool]:
-    """Whether class/id words name furniture, and whether they name content."""
-    split = class_words(words)
-    return names_furniture(split), not _CONTENT_WORDS.isdisjoint(split)
-
-
-_ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM = 1, 2, 4, 8, 16, 32
-# The in_article ... in_form columns of each combination of flags.
+# The in_article ... in_form columns of each combination of `Block.ancestry`'s flags.
 _FLAG_COLUMNS = np.asarray(
-    [[float(bool(flags & bit)) for bit in (_ARTICLE, _MAIN, _LIST, _TABLE, _HEADER, _FORM)] for flags in range(64)]
+    [[float(bool(flags & bit)) for bit in (ARTICLE, MAIN, LIST, TABLE, HEADER, FORM)] for flags in range(64)]
 )
-_TAG_FLAGS = {"article": _ARTICLE, "main": _MAIN, "li": _LIST, "ul": _LIST, "ol": _LIST, "table": _TABLE,
-              "tr": _TABLE, "header": _HEADER, "form": _FORM}  # fmt: skip
 
 
-def _ancestry(blocks: list[Block], names: dict[int, tuple[str, str]]) -> dict[int, tuple[int, int, int, int, int]]:
-    """Per block element, over it and its ancestors: content-named and furniture-named elements, the
-    depth of the deepest of each (-1 if none), and flags of the tags on the way."""
-    found: dict[int, tuple[int, int, int, int, int]] = {}
-    for b in blocks:
-        path = b.path
-        start = len(path)
-        while start > 0 and path[start - 1] not in found:
-            start -= 1
-        for depth in range(start, len(path)):
-            element = path[depth]
-            tag, words = names[element]
-            furniture, content = _class_verdicts(words)
-            n_content, n_furniture, last_content, last_furniture, flags = (
-                found[path[depth - 1]] if depth else (0, 0, -1, -1, 0)
-            )
-            found[element] = (
-                n_content + content,
-                n_furniture + furniture,
-                depth if content else last_content,
-                depth if furniture else last_furniture,
-                flags | _TAG_FLAGS.get(tag, 0),
-            )
-    return found
-
-
-def _sums_under(
-    blocks: list[Block], lengths: list[int], scores: list[float]
-) -> tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, float]]:
+def _sums_under(blocks: list[Block], lengths: list[int], scores: list[float]) -> dict[int, list]:
     """Per block element: text, link text, blocks and prose under it, children summed into parents.
 
     As the shipped model was trained: elements are summed up in the reverse order of their first
@@ -210,29 +167,34 @@ def _sums_under(
     the same block as its parent adds to the parent after the parent was summed into its own parent
     (the grandparent misses it)."""
     parent: dict[int, int] = {}
-    chars: dict[int, int] = {}
-    links: dict[int, int] = {}
-    counts: dict[int, int] = {}
-    prose: dict[int, float] = {}
+    sums: dict[int, list] = {}  # [text, link text, blocks, prose]: one look-up per element, not four
     for b, length, score in zip(blocks, lengths, scores, strict=True):
         path = b.path
         for depth in range(len(path) - 1, -1, -1):
             if path[depth] in parent:
                 break
             parent[path[depth]] = path[depth - 1] if depth else -1
-        own = path[-1]
-        chars[own] = chars.get(own, 0) + length
-        links[own] = links.get(own, 0) + b.link_chars
-        counts[own] = counts.get(own, 0) + 1
-        prose[own] = prose.get(own, 0.0) + score
+        own = sums.get(path[-1])
+        if own is None:
+            sums[path[-1]] = [length, b.link_chars, 1, score]
+        else:
+            own[0] += length
+            own[1] += b.link_chars
+            own[2] += 1
+            own[3] += score
     for element in reversed(list(parent)):
         up = parent[element]
         if up != -1:
-            chars[up] = chars.get(up, 0) + chars.get(element, 0)
-            links[up] = links.get(up, 0) + links.get(element, 0)
-            counts[up] = counts.get(up, 0) + counts.get(element, 0)
-            prose[up] = prose.get(up, 0.0) + prose.get(element, 0.0)
-    return chars, links, counts, prose
+            below = sums.get(element)
+            above = sums.get(up)
+            if above is None:
+                above = sums[up] = [0, 0, 0, 0.0]
+            if below is not None:
+                above[0] += below[0]
+                above[1] += below[1]
+                above[2] += below[2]
+                above[3] += below[3]
+    return sums
 
 
 def features(page: PageText, title: str | None) -> np.ndarray:
@@ -260,9 +222,8 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     for container in _rule_containers(blocks, scores, spans):
         start, end = spans[container] if container is not None else (0, 0)
         in_rule.append((index >= start) & (index < end))
-    ancestry = _ancestry(blocks, page.names)
     n_content, n_furniture, last_content, last_furniture, flags = np.asarray(
-        [ancestry[b.path[-1]] for b in blocks], dtype=np.int64
+        [b.ancestry for b in blocks], dtype=np.int64
     ).T
     title_words = title_words_of(title)
     columns = [
@@ -288,16 +249,17 @@ def features(page: PageText, title: str | None) -> np.ndarray:
         np.full(n, math.log1p(page_chars)),
         [t.count("\n\n") + 1 for t in texts],
     ]
-    chars, links, under, prose_under = _sums_under(blocks, lengths.tolist(), scores)
+    sums = _sums_under(blocks, lengths.tolist(), scores)
     for up in (1, 2):
-        elements = [b.path[-up] if len(b.path) >= up else b.path[0] for b in blocks]
-        c = np.asarray([chars[e] for e in elements], dtype=np.float64)
+        chars, links, under, prose_under = np.asarray(
+            [sums[b.path[-up] if len(b.path) >= up else b.path[0]] for b in blocks], dtype=np.float64
+        ).T
         columns += [
-            [math.log1p(chars[e]) for e in elements],
-            np.divide(np.asarray([links[e] for e in elements]), c, out=np.zeros(n), where=c > 0),
-            [math.log1p(under[e]) for e in elements],
-            np.asarray([prose_under[e] for e in elements]) / page_prose,
-            c / page_chars,
+            list(map(math.log1p, chars.tolist())),  # math's, as the model was trained (numpy's may differ)
+            np.divide(links, chars, out=np.zeros(n), where=chars > 0),
+            list(map(math.log1p, under.tolist())),
+            prose_under / page_prose,
+            chars / page_chars,
         ]
     n_words = np.maximum(text[:, 0], 1)
     _, punct, commas, ends, digits, capitals, letters, word_chars, capitalised, separators = text.T

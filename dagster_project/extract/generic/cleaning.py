@@ -39,10 +39,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 # Inline elements, too small to wrap an article: a furniture word on one (a share link, a caption
-# span) drops its text. Furniture words on block elements are left to the block model, which
-# weighs them against the other signals (`block_features`).
-_INLINE = frozenset({"a", "span", "small", "time", "em", "strong", "b", "i", "label", "font", "cite", "sup",
-                     "sub", "abbr", "img", "br", "input"})  # fmt: skip
+# span) drops its text (the content walk tests them, see `is_furniture`). Furniture words on block
+# elements are left to the block model, which weighs them against the other signals (`block_features`).
+INLINE = frozenset({"a", "span", "small", "time", "em", "strong", "b", "i", "label", "font", "cite", "sup",
+                    "sub", "abbr", "img", "br", "input"})  # fmt: skip
 
 
 def class_words(class_and_id: str) -> list[str]:
@@ -69,8 +69,9 @@ def is_furniture(class_and_id: str) -> bool:
 
 
 def boilerplate(tree: LexborHTMLParser) -> set[int]:
-    """The ids (`mem_id`) of hidden elements and of inline furniture, which the content walk skips
-    or marks (it leaves out `NEVER_TEXT` elements by their tag). The tree is not changed."""
+    """The ids (`mem_id`) of hidden elements, which the content walk skips or marks (it leaves out
+    `NEVER_TEXT` elements by their tag, and `INLINE` elements named as furniture by their class or
+    id, which it reads anyway). The tree is not changed."""
     body = tree.body
     skipped: set[int] = set()
     if body is None:
@@ -81,9 +82,4 @@ def boilerplate(tree: LexborHTMLParser) -> set[int]:
             continue
         if node.tag not in _KEEP:
             skipped.add(node.mem_id)
-    for node in body.css("[class], [id]"):
-        if node.tag in _INLINE:
-            attrs = node.attributes
-            if is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
-                skipped.add(node.mem_id)
     return skipped

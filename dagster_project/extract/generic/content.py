@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
-from dagster_project.extract.generic.cleaning import NEVER_TEXT
+from dagster_project.extract.generic.cleaning import INLINE, NEVER_TEXT, class_words, is_furniture, names_furniture
 from dagster_project.extract.records import clean_text
 
 HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -41,6 +42,37 @@ NEVER_RUNNING = frozenset(
 # zero-width spaces and byte-order marks. Left in, they split words for anyone matching the text.
 _INVISIBLE = re.compile("[\xad\u200b\ufeff]")
 
+# What a block's ancestors say of it (`Block.ancestry`, for `block_features`): class/id words of
+# content containers, and the tags met on the way up, one bit each.
+CONTENT_WORDS = frozenset(
+    {"content", "article", "post", "entry", "body", "story", "text", "main", "blog", "news", "single", "page"}
+)
+ARTICLE, MAIN, LIST, TABLE, HEADER, FORM = 1, 2, 4, 8, 16, 32
+_TAG_FLAGS = {"article": ARTICLE, "main": MAIN, "li": LIST, "ul": LIST, "ol": LIST, "table": TABLE, "tr": TABLE,
+              "header": HEADER, "form": FORM}  # fmt: skip
+_NO_ANCESTRY = (0, 0, -1, -1, 0)
+
+
+@lru_cache(maxsize=65536)
+def class_verdicts(class_and_id: str) -> tuple[bool, bool]:
+    """Whether an element's `class` and `id` values name furniture, and whether they name content."""
+    words = class_words(class_and_id)
+    return names_furniture(words), not CONTENT_WORDS.isdisjoint(words)
+
+
+def _ancestry(
+    parent: tuple[int, int, int, int, int], depth: int, tag: str, class_and_id: str
+) -> tuple[int, int, int, int, int]:
+    furniture, content = class_verdicts(class_and_id)
+    n_content, n_furniture, last_content, last_furniture, flags = parent
+    return (
+        n_content + content,
+        n_furniture + furniture,
+        depth if content else last_content,
+        depth if furniture else last_furniture,
+        flags | _TAG_FLAGS.get(tag, 0),
+    )
+
 
 @dataclass(slots=True)
 class Block:
@@ -48,7 +80,10 @@ class Block:
     link_chars: int
     path: tuple[int, ...]  # mem_ids of the enclosing block elements, outermost first
     tag: str
-    skipped_chars: int = 0  # text inside elements that `cleaning.boilerplate` names as furniture or hidden
+    skipped_chars: int = 0  # text inside block elements that `cleaning.boilerplate` names as hidden
+    # Over the enclosing block elements: content-named and furniture-named ones, the depth in `path`
+    # of the deepest of each (-1 if none), and the bits of the tags on the way (`ARTICLE` ...).
+    ancestry: tuple[int, int, int, int, int] = _NO_ANCESTRY
 
     @property
     def link_density(self) -> float:
@@ -65,8 +100,10 @@ RUNNING_MIN_CHARS = 100
 RUNNING_MAX_LINKS = 0.2
 
 
-def _block_text(parts: list[str]) -> str:
-    joined = _INVISIBLE.sub("", "".join(parts))
+def _block_text(joined: str) -> str:
+    # Three substring tests cost less than a substitution that finds nothing (almost every block).
+    if "\xad" in joined or "\u200b" in joined or "\ufeff" in joined:
+        joined = _INVISIBLE.sub("", joined)
     if _BR not in joined:
         return clean_text(joined)
     # Two line breaks in a row separate paragraphs written without <p>; one is a space.
@@ -76,19 +113,18 @@ def _block_text(parts: list[str]) -> str:
 
 @dataclass(slots=True)
 class PageText:
-    """The text blocks of a page's body, the tag and class/id words of their block elements, and
-    the page's running text (`RUNNING_MIN_CHARS`) read with side boxes, captions and furniture.
-    `spans` gives each block element's blocks, `blocks[start:end]`: they follow one another."""
+    """The text blocks of a page's body and the page's running text (`RUNNING_MIN_CHARS`) read with
+    side boxes, captions and furniture. `spans` gives each block element's blocks,
+    `blocks[start:end]`: they follow one another."""
 
     blocks: list[Block]
-    names: dict[int, tuple[str, str]]
     running: list[str]
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 class _Walker:
-    """One walk of the page gathers two readings: the body (without `NEVER_TEXT` elements and
-    skipped inline furniture, see `cleaning`) and the page's running text (without only the
+    """One walk of the page gathers two readings: the body (without `NEVER_TEXT` elements, hidden
+    elements and inline furniture, see `cleaning`) and the page's running text (without only the
     elements that never show text)."""
 
     def __init__(self, skipped: set[int]) -> None:
@@ -101,17 +137,27 @@ class _Walker:
         self.tags: list[str] = []
         self.starts: list[int] = []  # index of the first block of each element of `path`
         self.spans: dict[int, tuple[int, int]] = {}
-        self.names: dict[int, tuple[str, str]] = {}  # mem_id -> (tag, "class id") of the block elements
+        self.ancestry = [_NO_ANCESTRY]  # `Block.ancestry` of each element of `path`
         self.running: list[str] = []
         self.page_parts: list[str] = []
         self.page_link_chars = 0
+        self.last_joined = self.last_text = ""
+
+    def text(self, parts: list[str]) -> str:
+        # A block of the body is most often also one of the page, read just before or after: its
+        # text is cleaned once.
+        joined = "".join(parts)
+        if joined != self.last_joined:
+            self.last_joined, self.last_text = joined, _block_text(joined)
+        return self.last_text
 
     def flush(self) -> None:
         if self.parts:
-            text = _block_text(self.parts)
+            text = self.text(self.parts)
             if text:
                 tag = self.tags[-1] if self.tags else "body"
-                self.blocks.append(Block(text, self.link_chars, tuple(self.path), tag, self.skipped_chars))
+                block = Block(text, self.link_chars, tuple(self.path), tag, self.skipped_chars, self.ancestry[-1])
+                self.blocks.append(block)
             self.parts.clear()
         self.link_chars = 0
         self.skipped_chars = 0
@@ -119,7 +165,7 @@ class _Walker:
     def flush_page(self) -> None:
         # The cleaned text is never longer than the raw one: short blocks need no cleaning.
         if self.page_parts and sum(map(len, self.page_parts)) >= RUNNING_MIN_CHARS:
-            text = _block_text(self.page_parts)
+            text = self.text(self.page_parts)
             if len(text) >= RUNNING_MIN_CHARS and self.page_link_chars / len(text) < RUNNING_MAX_LINKS:
                 self.running.append(text)
         self.page_parts.clear()
@@ -146,6 +192,7 @@ class _Walker:
                         self.flush()
                     self.spans[self.path.pop()] = (self.starts.pop(), len(self.blocks))
                     self.tags.pop()
+                    self.ancestry.pop()
                 if closes_page_block and page_parts:
                     self.flush_page()
                 if not stack:
@@ -194,11 +241,12 @@ class _Walker:
                     if parts:
                         self.flush()
                     element = child.mem_id
+                    attrs = child.attributes
+                    class_and_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+                    self.ancestry.append(_ancestry(self.ancestry[-1], len(self.path), tag, class_and_id))
                     self.path.append(element)
                     self.tags.append(tag)
                     self.starts.append(len(self.blocks))
-                    attrs = child.attributes
-                    self.names[element] = (tag, f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
                     skipped = skipped or element in skipped_ids
                 state = (child.iter(include_text=True), in_link, skipped, shown, shown, True)
             else:
@@ -210,22 +258,24 @@ class _Walker:
                             parts.append(" ")
                 elif shown:
                     shown = child.mem_id not in skipped_ids
+                    if shown and tag in INLINE:
+                        attrs = child.attributes
+                        shown = not is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
                 state = (child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False)
             stack.append(state)
             children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
 
 
 def text_blocks(body: LexborNode, skipped: set[int]) -> PageText:
-    """The page's text blocks in reading order, the tag and class/id words of their block elements,
-    and its running text; `skipped` holds the elements that `cleaning.boilerplate` names."""
+    """The page's text blocks in reading order and its running text; `skipped` holds the hidden
+    elements that `cleaning.boilerplate` names."""
     walker = _Walker(skipped)
     walker.path.append(body.mem_id)  # paragraphs straight under <body> vote for it
-    walker.names[body.mem_id] = ("body", "")
     walker.walk(body)
     walker.flush()
     walker.flush_page()
     walker.spans[body.mem_id] = (0, len(walker.blocks))
-    return PageText(walker.blocks, walker.names, walker.running, walker.spans)
+    return PageText(walker.blocks, walker.running, walker.spans)
 
 
 # The label of an ad slot left in the text, in the languages of the collection and its neighbours.
