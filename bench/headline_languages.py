@@ -9,8 +9,8 @@ from the development pages, read and labelled by hand (see the README there): wh
 right. Thresholds are compared on fold 0 (pages by a checksum of their name) and reported on fold
 1. Fold 0 favours the page's language at every threshold up to 60; the shipped 40 stops short of
 that so that a sentence in another language of the collection (the seed's shortest is 65
-characters long) is still read. `--recount` also runs extraction over every development page with the rule off and counts
-the headlines whose answer the rule changes, per threshold.
+characters long) is still read. `--recount` also runs extraction over every development page
+with the rule off and counts the headlines whose answer the rule changes, per threshold.
 """
 
 from __future__ import annotations
