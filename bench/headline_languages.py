@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import json
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.headlines import read_page
 from bench.suites import EVAL, SUITES, load_all
 from dagster_project.extract import language
 from dagster_project.extract.dispatch import extract
@@ -54,8 +54,7 @@ def pages() -> Iterator[tuple[str, str, str | None]]:
         for i, page in enumerate(suites[suite]):
             yield f"{suite}/{i}", page.html, page.url
     for file in sorted((EVAL / "frontpages-dev/pages").iterdir()):
-        raw = file.read_bytes()
-        yield f"front/{file.name}", (gzip.decompress(raw) if file.suffix == ".gz" else raw).decode(), None
+        yield f"front/{file.name}", read_page(file), None
 
 
 def recount() -> None:
