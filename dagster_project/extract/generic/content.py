@@ -38,8 +38,9 @@ CELL = frozenset({"td", "th"})
 NEVER_RUNNING = frozenset(
     {"script", "style", "noscript", "template", "svg", "nav", "footer", "select", "textarea", "rt", "rp"}
 )
-# Nodes the walk passes over: those above, and those that never hold text (comments, images).
-_NOT_WALKED = NEVER_RUNNING | {"-comment", "img"}
+# Nodes the walk passes over: those above, and those that never hold text (comments, images, and
+# text nodes without data, whose `text_content` is None).
+_NOT_WALKED = NEVER_RUNNING | {"-comment", "img", "-text"}
 # Invisible format characters that are not text: soft hyphens (hyphenation hints inside words),
 # zero-width spaces and byte-order marks. Left in, they split words for anyone matching the text.
 _INVISIBLE = re.compile("[\xad\u200b\ufeff]")
@@ -203,9 +204,10 @@ class _Walker:
                     return
                 children, in_link, in_skipped, in_body, closes_block, closes_page_block = stack[-1]
                 continue
-            tag = child.tag  # "-text" for a text node: one property read for every node
-            if tag == "-text":
-                text = child.text_content
+            # A text node's text, None for an element: one property read for every node, a second
+            # for elements.
+            text = child.text_content
+            if text is not None:
                 if not text:
                     continue
                 if text.isspace():
@@ -227,6 +229,7 @@ class _Walker:
                     if in_skipped and in_body:
                         self.skipped_chars += n
                 continue
+            tag = child.tag
             if tag in _NOT_WALKED:
                 continue
             shown = in_body and tag not in NEVER_TEXT
