@@ -38,6 +38,9 @@ CELL = frozenset({"td", "th"})
 NEVER_RUNNING = frozenset(
     {"script", "style", "noscript", "template", "svg", "nav", "footer", "select", "textarea", "rt", "rp"}
 )
+# Nodes the walk passes over: those above, and those that never hold text (comments, images, and
+# text nodes without data, whose `text_content` is None).
+_NOT_WALKED = NEVER_RUNNING | {"-comment", "img", "-text"}
 # Invisible format characters that are not text: soft hyphens (hyphenation hints inside words),
 # zero-width spaces and byte-order marks. Left in, they split words for anyone matching the text.
 _INVISIBLE = re.compile("[\xad\u200b\ufeff]")
@@ -175,9 +178,11 @@ class _Walker:
         # An explicit stack, not recursion: broken pages nest thousands of unclosed tags deep.
         # Per element: its children, whether they are in a link, in skipped furniture, in the body
         # reading, and whether the element closes a block of the body and of the page. The top of
-        # the stack is also held in local names, and the part lists (cleared, never replaced) too,
-        # and nothing is flushed without parts: this loop runs for every node of the page.
+        # the stack is also held in local names, and the part lists and the lists of open block
+        # elements (changed in place, never replaced) too, and nothing is flushed without parts:
+        # this loop runs for every node of the page.
         parts, page_parts, skipped_ids = self.parts, self.page_parts, self.skipped
+        path, tags, starts, ancestry, blocks = self.path, self.tags, self.starts, self.ancestry, self.blocks
         state: tuple[Iterator[LexborNode], bool, bool, bool, bool, bool] = (
             root.iter(include_text=True), False, False, True, False, False
         )  # fmt: skip
@@ -190,18 +195,19 @@ class _Walker:
                 if closes_block:
                     if parts:
                         self.flush()
-                    self.spans[self.path.pop()] = (self.starts.pop(), len(self.blocks))
-                    self.tags.pop()
-                    self.ancestry.pop()
+                    self.spans[path.pop()] = (starts.pop(), len(blocks))
+                    tags.pop()
+                    ancestry.pop()
                 if closes_page_block and page_parts:
                     self.flush_page()
                 if not stack:
                     return
                 children, in_link, in_skipped, in_body, closes_block, closes_page_block = stack[-1]
                 continue
-            tag = child.tag  # "-text" for a text node: one property read for every node
-            if tag == "-text":
-                text = child.text_content
+            # A text node's text, None for an element: one property read for every node, a second
+            # for elements.
+            text = child.text_content
+            if text is not None:
                 if not text:
                     continue
                 if text.isspace():
@@ -223,7 +229,8 @@ class _Walker:
                     if in_skipped and in_body:
                         self.skipped_chars += n
                 continue
-            if tag in NEVER_RUNNING:
+            tag = child.tag
+            if tag in _NOT_WALKED:
                 continue
             shown = in_body and tag not in NEVER_TEXT
             if tag == "br":
@@ -243,10 +250,10 @@ class _Walker:
                     element = child.mem_id
                     attrs = child.attributes
                     class_and_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-                    self.ancestry.append(_ancestry(self.ancestry[-1], len(self.path), tag, class_and_id))
-                    self.path.append(element)
-                    self.tags.append(tag)
-                    self.starts.append(len(self.blocks))
+                    ancestry.append(_ancestry(ancestry[-1], len(path), tag, class_and_id))
+                    path.append(element)
+                    tags.append(tag)
+                    starts.append(len(blocks))
                     skipped = skipped or element in skipped_ids
                 state = (child.iter(include_text=True), in_link, skipped, shown, shown, True)
             else:
