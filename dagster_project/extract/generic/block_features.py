@@ -131,26 +131,30 @@ def _code_point_bits() -> np.ndarray:
 _BITS = _code_point_bits()
 
 
+# The bit that marks each counted row of `_text_counts`; rows 0 (word starts), 3 (sentence ends) and 8
+# (capitalised words) are then narrowed to the characters that start a word or precede a space.
+_ROW_BITS = np.asarray(
+    [_IN_WORD, _PUNCT, _COMMA, _END, _DIGIT, _UPPER, _LETTER, _IN_WORD, _UPPER, _SEPARATOR], dtype=np.uint16
+)[:, None]
+
+
 def _text_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The length of every block's text, and per block (one row each) its words, punctuation, commas,
     sentence ends, digits, capitals, letters, word characters, capitalised words and separators,
     counted at once on the code points of the page's joined text."""
     joined = "\n".join(texts)
-    bits = _BITS[np.minimum(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), _LAST)]
+    # "clip" looks every code point past the table's end up as its last entry.
+    bits = _BITS.take(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), mode="clip")
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    word = (bits & _IN_WORD) > 0
-    word_start = word.copy()
-    word_start[1:] &= ~word[:-1]
-    upper = (bits & _UPPER) > 0
-    sentence_end = (bits & _END) > 0
+    # All rows in one operation (a few large numpy calls cost less than many small ones).
+    counted = (bits & _ROW_BITS) > 0
+    word_start, sentence_end, capitalised = counted[0], counted[3], counted[8]
+    word_start[1:] &= ~counted[7, :-1]
     sentence_end[:-1] &= (bits[1:] & _SPACE) > 0  # the last character ends the text as a space would
-    counted = np.stack(
-        [word_start, (bits & _PUNCT) > 0, (bits & _COMMA) > 0, sentence_end, (bits & _DIGIT) > 0, upper,
-         (bits & _LETTER) > 0, word, word_start & upper, (bits & _SEPARATOR) > 0],
-    ).view(np.int8)  # fmt: skip
-    return lengths, np.add.reduceat(counted, starts, axis=1, dtype=np.int32).T.astype(np.float64)
+    capitalised &= word_start
+    return lengths, np.add.reduceat(counted.view(np.int8), starts, axis=1, dtype=np.int32).T.astype(np.float64)
 
 
 # The in_article ... in_form columns of each combination of `Block.ancestry`'s flags.
