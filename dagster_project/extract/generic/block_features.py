@@ -227,10 +227,8 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     scores = prose.tolist()
     page_prose = sum(scores) or 1.0
     index = np.arange(n)
-    in_rule = []
-    for container in _rule_containers(blocks, scores, spans):
-        start, end = spans[container] if container is not None else (0, 0)
-        in_rule.append((index >= start) & (index < end))
+    rule_spans = [spans[c] if c is not None else (0, 0) for c in _rule_containers(blocks, scores, spans)]
+    in_rule = [(index >= start) & (index < end) for start, end in rule_spans]
     n_content, n_furniture, last_content, last_furniture, flags = np.asarray(
         [b.ancestry for b in blocks], dtype=np.int64
     ).T
@@ -295,7 +293,7 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     # the article follows its title, and the container's neighbours are its likeliest spill-over.
     where = index.astype(np.float64)
     table[:, i + 2] = _offset(where, table[:, TITLE_COLUMN] > 0)
-    table[:, i + 3] = _nearest(where, in_rule[0])
+    table[:, i + 3] = _nearest(where, *rule_spans[0])
     table[:, i + 4] = _offset(where, heading_level == 1)
     return table
 
@@ -314,11 +312,6 @@ def _offset(index: np.ndarray, marked: np.ndarray) -> np.ndarray:
     return index - first[0] if len(first) else np.full(len(index), 999.0)
 
 
-def _nearest(index: np.ndarray, marked: np.ndarray) -> np.ndarray:
-    """Blocks to the nearest marked block, signed like `_offset` (0 inside); 999 when none is."""
-    where = np.flatnonzero(marked)
-    if not len(where):
-        return np.full(len(index), 999.0)
-    before = where[np.clip(np.searchsorted(where, index, side="right") - 1, 0, None)]
-    after = where[np.clip(np.searchsorted(where, index, side="left"), None, len(where) - 1)]
-    return np.where(np.abs(index - before) <= np.abs(after - index), index - before, index - after)
+def _nearest(index: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Blocks to the nearest of `start` ... `end - 1`, signed like `_offset` (0 inside); 999 when none."""
+    return index - np.clip(index, start, end - 1) if end > start else np.full(len(index), 999.0)
