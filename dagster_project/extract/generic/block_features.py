@@ -90,10 +90,15 @@ def is_title(text: str, title_words: frozenset[str]) -> bool:
     """Whether a block restates the article's title (give or take a word or the site's name)."""
     if not title_words or len(text) > 12 * len(title_words) + 40:
         return False
-    # Cheaper first: a word of the text, case-folded, is a substring of the case-folded text.
+    # Cheaper first: a word of the title is a substring of the case-folded text; most blocks miss
+    # enough of them in the first few words to stop there.
     folded = text.casefold()
-    if len([w for w in title_words if w in folded]) < 0.8 * len(title_words):
-        return False
+    most, need = len(title_words), 0.8 * len(title_words)
+    for w in title_words:
+        if w not in folded:
+            most -= 1
+            if most < need:
+                return False
     words = [w.casefold() for w in _WORD.findall(text)]
     if not words or len(words) > 1.5 * len(title_words) + 2:
         return False
@@ -131,26 +136,30 @@ def _code_point_bits() -> np.ndarray:
 _BITS = _code_point_bits()
 
 
+# The bit that marks each counted row of `_text_counts`; rows 0 (word starts), 3 (sentence ends) and 8
+# (capitalised words) are then narrowed to the characters that start a word or precede a space.
+_ROW_BITS = np.asarray(
+    [_IN_WORD, _PUNCT, _COMMA, _END, _DIGIT, _UPPER, _LETTER, _IN_WORD, _UPPER, _SEPARATOR], dtype=np.uint16
+)[:, None]
+
+
 def _text_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The length of every block's text, and per block (one row each) its words, punctuation, commas,
     sentence ends, digits, capitals, letters, word characters, capitalised words and separators,
     counted at once on the code points of the page's joined text."""
     joined = "\n".join(texts)
-    bits = _BITS[np.minimum(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), _LAST)]
+    # "clip" looks every code point past the table's end up as its last entry.
+    bits = _BITS.take(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), mode="clip")
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    word = (bits & _IN_WORD) > 0
-    word_start = word.copy()
-    word_start[1:] &= ~word[:-1]
-    upper = (bits & _UPPER) > 0
-    sentence_end = (bits & _END) > 0
+    # All rows in one operation (a few large numpy calls cost less than many small ones).
+    counted = (bits & _ROW_BITS) > 0
+    word_start, sentence_end, capitalised = counted[0], counted[3], counted[8]
+    word_start[1:] &= ~counted[7, :-1]
     sentence_end[:-1] &= (bits[1:] & _SPACE) > 0  # the last character ends the text as a space would
-    counted = np.stack(
-        [word_start, (bits & _PUNCT) > 0, (bits & _COMMA) > 0, sentence_end, (bits & _DIGIT) > 0, upper,
-         (bits & _LETTER) > 0, word, word_start & upper, (bits & _SEPARATOR) > 0],
-    ).view(np.int8)  # fmt: skip
-    return lengths, np.add.reduceat(counted, starts, axis=1, dtype=np.int32).T.astype(np.float64)
+    capitalised &= word_start
+    return lengths, np.add.reduceat(counted.view(np.int8), starts, axis=1, dtype=np.int32).T.astype(np.float64)
 
 
 # The in_article ... in_form columns of each combination of `Block.ancestry`'s flags.
@@ -218,10 +227,8 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     scores = prose.tolist()
     page_prose = sum(scores) or 1.0
     index = np.arange(n)
-    in_rule = []
-    for container in _rule_containers(blocks, scores, spans):
-        start, end = spans[container] if container is not None else (0, 0)
-        in_rule.append((index >= start) & (index < end))
+    rule_spans = [spans[c] if c is not None else (0, 0) for c in _rule_containers(blocks, scores, spans)]
+    in_rule = [(index >= start) & (index < end) for start, end in rule_spans]
     n_content, n_furniture, last_content, last_furniture, flags = np.asarray(
         [b.ancestry for b in blocks], dtype=np.int64
     ).T
@@ -286,7 +293,7 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     # the article follows its title, and the container's neighbours are its likeliest spill-over.
     where = index.astype(np.float64)
     table[:, i + 2] = _offset(where, table[:, TITLE_COLUMN] > 0)
-    table[:, i + 3] = _nearest(where, in_rule[0])
+    table[:, i + 3] = _nearest(where, *rule_spans[0])
     table[:, i + 4] = _offset(where, heading_level == 1)
     return table
 
@@ -305,11 +312,6 @@ def _offset(index: np.ndarray, marked: np.ndarray) -> np.ndarray:
     return index - first[0] if len(first) else np.full(len(index), 999.0)
 
 
-def _nearest(index: np.ndarray, marked: np.ndarray) -> np.ndarray:
-    """Blocks to the nearest marked block, signed like `_offset` (0 inside); 999 when none is."""
-    where = np.flatnonzero(marked)
-    if not len(where):
-        return np.full(len(index), 999.0)
-    before = where[np.clip(np.searchsorted(where, index, side="right") - 1, 0, None)]
-    after = where[np.clip(np.searchsorted(where, index, side="left"), None, len(where) - 1)]
-    return np.where(np.abs(index - before) <= np.abs(after - index), index - before, index - after)
+def _nearest(index: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Blocks to the nearest of `start` ... `end - 1`, signed like `_offset` (0 inside); 999 when none."""
+    return index - np.clip(index, start, end - 1) if end > start else np.full(len(index), 999.0)
