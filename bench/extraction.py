@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import re
+import statistics
 import time
 from pathlib import Path
 
@@ -153,8 +154,9 @@ def report_speed(pages: list[Page], rounds: int) -> str:
             f"ratio {cpu_rate / peer_cpu_rate:.2f}x",
             flush=True,
         )
-    walls, cpus = (sorted(v) for v in zip(*ratios, strict=True))
-    return f"speed {walls[len(walls) // 2]:.2f}x trafilatura wall, {cpus[len(cpus) // 2]:.2f}x CPU (median of {rounds})"
+    # The true median: with an even number of rounds, the mean of the middle two, not the higher one.
+    wall, cpu = (statistics.median(v) for v in zip(*ratios, strict=True))
+    return f"speed {wall:.2f}x trafilatura wall, {cpu:.2f}x CPU (median of {rounds})"
 
 
 def _line(name: str, score: Score, outputs: list, crashes: int, titles: str) -> str:
