@@ -180,7 +180,9 @@ class _Walker:
         # reading, and whether the element closes a block of the body and of the page. The top of
         # the stack is also held in local names, and the part lists and the lists of open block
         # elements (changed in place, never replaced) too, and nothing is flushed without parts:
-        # this loop runs for every node of the page.
+        # this loop runs for every node of the page. Each element's children are one `for` loop
+        # over its iterator (cheaper per node than `next()`): the loop breaks off into a child
+        # element and, once that is done, resumes the parent's iterator where it stopped.
         parts, page_parts, skipped_ids = self.parts, self.page_parts, self.skipped
         path, tags, starts, ancestry, blocks = self.path, self.tags, self.starts, self.ancestry, self.blocks
         state: tuple[Iterator[LexborNode], bool, bool, bool, bool, bool] = (
@@ -189,8 +191,77 @@ class _Walker:
         stack = [state]
         children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
         while True:
-            child = next(children, None)
-            if child is None:
+            for child in children:
+                # A text node's text, None for an element: one property read for every node, a
+                # second for elements.
+                text = child.text_content
+                if text is not None:
+                    if not text:
+                        continue
+                    if text.isspace():
+                        # White space separates words, except at the start of a block, where it is
+                        # dropped.
+                        if page_parts:
+                            page_parts.append(text)
+                        if in_body and parts:
+                            parts.append(text)
+                        continue
+                    page_parts.append(text)
+                    if in_body:
+                        parts.append(text)
+                    if in_link or in_skipped:
+                        n = len(text.strip())
+                        if in_link:
+                            self.page_link_chars += n
+                            if in_body:
+                                self.link_chars += n
+                        if in_skipped and in_body:
+                            self.skipped_chars += n
+                    continue
+                tag = child.tag
+                if tag in _NOT_WALKED:
+                    continue
+                shown = in_body and tag not in NEVER_TEXT
+                if tag == "br":
+                    page_parts.append(_BR)
+                    if shown:
+                        parts.append(_BR)
+                    continue
+                if tag in BLOCK:
+                    # Furniture blocks are walked, not dropped: the model weighs the furniture
+                    # signal against the others (a blog post's `widget Blog` wrapper is still the post).
+                    if page_parts:
+                        self.flush_page()
+                    skipped = in_skipped
+                    if shown:
+                        if parts:
+                            self.flush()
+                        element = child.mem_id
+                        attrs = child.attributes
+                        class_and_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+                        ancestry.append(_ancestry(ancestry[-1], len(path), tag, class_and_id))
+                        path.append(element)
+                        tags.append(tag)
+                        starts.append(len(blocks))
+                        skipped = skipped or element in skipped_ids
+                    state = (child.iter(include_text=True), in_link, skipped, shown, shown, True)
+                else:
+                    if tag in CELL:
+                        page_parts.append(" ")
+                        if shown:
+                            shown = child.mem_id not in skipped_ids
+                            if shown:
+                                parts.append(" ")
+                    elif shown:
+                        shown = child.mem_id not in skipped_ids
+                        if shown and tag in INLINE:
+                            attrs = child.attributes
+                            shown = not is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+                    state = (child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False)
+                stack.append(state)
+                children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
+                break  # into the child: the loop resumes this iterator when the child is done
+            else:  # the element is done
                 stack.pop()
                 if closes_block:
                     if parts:
@@ -203,74 +274,6 @@ class _Walker:
                 if not stack:
                     return
                 children, in_link, in_skipped, in_body, closes_block, closes_page_block = stack[-1]
-                continue
-            # A text node's text, None for an element: one property read for every node, a second
-            # for elements.
-            text = child.text_content
-            if text is not None:
-                if not text:
-                    continue
-                if text.isspace():
-                    # White space separates words, except at the start of a block, where it is dropped.
-                    if page_parts:
-                        page_parts.append(text)
-                    if in_body and parts:
-                        parts.append(text)
-                    continue
-                page_parts.append(text)
-                if in_body:
-                    parts.append(text)
-                if in_link or in_skipped:
-                    n = len(text.strip())
-                    if in_link:
-                        self.page_link_chars += n
-                        if in_body:
-                            self.link_chars += n
-                    if in_skipped and in_body:
-                        self.skipped_chars += n
-                continue
-            tag = child.tag
-            if tag in _NOT_WALKED:
-                continue
-            shown = in_body and tag not in NEVER_TEXT
-            if tag == "br":
-                page_parts.append(_BR)
-                if shown:
-                    parts.append(_BR)
-                continue
-            if tag in BLOCK:
-                # Furniture blocks are walked, not dropped: the model weighs the furniture signal
-                # against the others (a blog post's `widget Blog` wrapper is still the post).
-                if page_parts:
-                    self.flush_page()
-                skipped = in_skipped
-                if shown:
-                    if parts:
-                        self.flush()
-                    element = child.mem_id
-                    attrs = child.attributes
-                    class_and_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-                    ancestry.append(_ancestry(ancestry[-1], len(path), tag, class_and_id))
-                    path.append(element)
-                    tags.append(tag)
-                    starts.append(len(blocks))
-                    skipped = skipped or element in skipped_ids
-                state = (child.iter(include_text=True), in_link, skipped, shown, shown, True)
-            else:
-                if tag in CELL:
-                    page_parts.append(" ")
-                    if shown:
-                        shown = child.mem_id not in skipped_ids
-                        if shown:
-                            parts.append(" ")
-                elif shown:
-                    shown = child.mem_id not in skipped_ids
-                    if shown and tag in INLINE:
-                        attrs = child.attributes
-                        shown = not is_furniture(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
-                state = (child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False)
-            stack.append(state)
-            children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
 
 
 def text_blocks(body: LexborNode, skipped: set[int]) -> PageText:
