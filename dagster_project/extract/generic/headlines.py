@@ -192,13 +192,20 @@ def _in_running_text(link: LexborNode, place: _Place, memo: _Measured) -> bool:
 def _teaser(link: LexborNode, place: _Place, memo: _Measured) -> _Teaser | None:
     """The teaser of `link` (whose parent is at `place`), or None when its title is not one of a
     headline's length."""
+    outer = _heading_above(place)
+    # Without a heading above, the title is read from the link or from a heading inside it, which
+    # has no more words than the link: a link of fewer than `MIN_HEADING_WORDS` (an icon, an image,
+    # "More") is told without looking inside it.
+    link_words = _most_words(link) if outer is None else None
+    if link_words is not None and link_words < MIN_HEADING_WORDS:
+        return None
     # The first heading inside the link; walked rather than queried, a CSS query costs more.
     inner = next((n for n in link.traverse() if n.tag in _HEADINGS), None)
-    outer = _heading_above(place)
     heading = inner or outer
     holder = heading or link
     least = MIN_HEADING_WORDS if heading is not None else MIN_WORDS
-    if _most_words(holder) < least:  # most links: told without the costlier `_pieces`
+    words = link_words if holder is link and link_words is not None else _most_words(holder)
+    if words < least:  # most links: told without the costlier `_pieces`
         return None
     pieces = _without_badges(_pieces(holder))
     if not pieces:
