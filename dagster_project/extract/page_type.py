@@ -182,7 +182,9 @@ def decide(signals: PageSignals, teasers: Sequence[Headline], paragraphs: Sequen
         _words(line) for h in teasers for line in (h.text, h.lede, h.kicker and f"{h.kicker} {h.text}") if line
     }
     starts = {line[:_START] for line in teaser_lines}
-    article_words = sum(len(p.split()) for p in paragraphs if not _is_teaser_line(p, teaser_lines, starts))
+    article_words = sum(
+        len(p.split()) for p in paragraphs if not (teaser_lines and _is_teaser_line(p, teaser_lines, starts))
+    )
     # Teasers with a kicker or a lede are a listing's; bare title links also make up the side
     # lists ("recent posts", "most read") that surround articles.
     listing = [h for h in teasers if h.kicker or h.lede] or teasers
