@@ -179,10 +179,11 @@ def _sums_under(blocks: list[Block], lengths: list[int], scores: list[float]) ->
     sums: dict[int, list] = {}  # [text, link text, blocks, prose]: one look-up per element, not four
     for b, length, score in zip(blocks, lengths, scores, strict=True):
         path = b.path
-        for depth in range(len(path) - 1, -1, -1):
-            if path[depth] in parent:
-                break
-            parent[path[depth]] = path[depth - 1] if depth else -1
+        if path[-1] not in parent:  # most blocks follow one of the same element: nothing new above
+            for depth in range(len(path) - 1, -1, -1):
+                if path[depth] in parent:
+                    break
+                parent[path[depth]] = path[depth - 1] if depth else -1
         own = sums.get(path[-1])
         if own is None:
             sums[path[-1]] = [length, b.link_chars, 1, score]
@@ -191,8 +192,7 @@ def _sums_under(blocks: list[Block], lengths: list[int], scores: list[float]) ->
             own[1] += b.link_chars
             own[2] += 1
             own[3] += score
-    for element in reversed(list(parent)):
-        up = parent[element]
+    for element, up in reversed(parent.items()):
         if up != -1:
             below = sums.get(element)
             above = sums.get(up)
