@@ -186,7 +186,9 @@ def _in_running_text(link: LexborNode, place: _Place, memo: _Measured) -> bool:
     length = memo.text_lengths.get(paragraph.mem_id)
     if length is None:
         length = memo.text_lengths[paragraph.mem_id] = len(_text(paragraph))
-    return length > 1.25 * len(_text(link)) + 5
+    # The link's raw text is never shorter than its read text (`_text`): a paragraph longer than
+    # that allows is told without reading the link's text.
+    return length > 1.25 * len(link.text()) + 5 or length > 1.25 * len(_text(link)) + 5
 
 
 def _teaser(link: LexborNode, place: _Place, memo: _Measured) -> _Teaser | None:
