@@ -19,6 +19,7 @@ from dagster_project.extract.generic.content import ARTICLE, FORM, HEADER, HEADI
 _TAGS = ("p", "div", "li", "td", "tr", "table", "h1", "h2", "h3", "h4", "pre", "blockquote", "dd", "dt",
          "section", "article", "main", "header", "form", "body", "span", "ul", "ol", "center", "figure")  # fmt: skip
 _TAG_CODE = {t: i for i, t in enumerate(_TAGS)}
+_OTHER_TAG = len(_TAGS)
 _HEADING_LEVEL = {t: int(t[1]) for t in HEADING}
 _WORD = re.compile(r"\w+")
 
@@ -211,16 +212,19 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     blocks, spans = page.blocks, page.spans
     n = len(blocks)
     texts = [b.text for b in blocks]
-    tags = [b.tag for b in blocks]
-    counts = np.asarray([(b.link_chars, b.skipped_chars, len(b.path)) for b in blocks], dtype=np.int64)
+    # A block's whole numbers, one row each, read in one pass over the blocks.
+    numbers = np.asarray(
+        [(b.link_chars, b.skipped_chars, len(b.path), _HEADING_LEVEL.get(b.tag, 0), _TAG_CODE.get(b.tag, _OTHER_TAG),
+          *b.ancestry) for b in blocks],
+        dtype=np.int64,
+    )  # fmt: skip
+    link_chars, skipped_chars, depths, heading_level, tag = numbers[:, :5].T.astype(np.float64)
+    n_content, n_furniture, last_content, last_furniture, flags = numbers[:, 5:].T
     lengths, text = _text_counts(texts)
     length = lengths.astype(np.float64)  # a block's text is never empty
     page_chars = int(lengths.sum()) or 1
-    link_density = counts[:, 0] / length
-    skipped_share = np.minimum(counts[:, 1] / length, 1.0)
-    depths = counts[:, 2].astype(np.float64)
-    heading_level = np.asarray([_HEADING_LEVEL.get(t, 0) for t in tags], dtype=np.float64)
-    tag = np.asarray([_TAG_CODE.get(t, len(_TAGS)) for t in tags], dtype=np.float64)
+    link_density = link_chars / length
+    skipped_share = np.minimum(skipped_chars / length, 1.0)
     # The older rule's vote of a block: long, comma-rich, link-poor text reads as prose.
     reads_as_prose = (length >= 60) & (link_density <= 0.35) & (heading_level == 0) & (skipped_share <= 0.5)
     prose = np.where(reads_as_prose, 1.0 + text[:, 2] + np.minimum(length / 100, 3.0), 0.0)
@@ -229,9 +233,6 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     index = np.arange(n)
     rule_spans = [spans[c] if c is not None else (0, 0) for c in _rule_containers(blocks, scores, spans)]
     in_rule = [(index >= start) & (index < end) for start, end in rule_spans]
-    n_content, n_furniture, last_content, last_furniture, flags = np.asarray(
-        [b.ancestry for b in blocks], dtype=np.int64
-    ).T
     title_words = title_words_of(title)
     columns = [
         np.log1p(length),
