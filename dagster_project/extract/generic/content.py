@@ -238,9 +238,9 @@ class _Walker:
                             self.flush()
                         element = child.mem_id
                         attrs = child.attributes
-                        names = attrs.get("class"), attrs.get("id")
-                        if names[0] or names[1] or tag in _TAG_FLAGS:
-                            class_and_id = f"{names[0] or ''} {names[1] or ''}"
+                        classes, ident = attrs.get("class"), attrs.get("id")
+                        if classes or ident or tag in _TAG_FLAGS:
+                            class_and_id = f"{classes or ''} {ident or ''}"
                             ancestry.append(_ancestry(ancestry[-1], len(path), tag, class_and_id))
                         else:  # nothing to add: its parent's
                             ancestry.append(ancestry[-1])
@@ -260,9 +260,9 @@ class _Walker:
                         shown = child.mem_id not in skipped_ids
                         if shown and tag in INLINE:
                             attrs = child.attributes
-                            names = attrs.get("class"), attrs.get("id")
-                            if names[0] or names[1]:
-                                shown = not is_furniture(f"{names[0] or ''} {names[1] or ''}")
+                            classes, ident = attrs.get("class"), attrs.get("id")
+                            if classes or ident:
+                                shown = not is_furniture(f"{classes or ''} {ident or ''}")
                     state = (child.iter(include_text=True), in_link or tag == "a", in_skipped, shown, False, False)
                 stack.append(state)
                 children, in_link, in_skipped, in_body, closes_block, closes_page_block = state
