@@ -70,6 +70,28 @@ def test_a_blogger_post_in_a_widget_is_the_article():
     assert extract(page).article.paragraphs == ((PROSE * 3).strip(), (PROSE * 2).strip())
 
 
+def test_a_post_drawn_by_a_script_is_read_from_its_noscript_copy():
+    # A blog whose post is drawn by a script from a template, with a <noscript> copy: without it the
+    # page shows its date line alone.
+    post = f"<p>{PROSE * 3}</p><p>{PROSE * 2}</p>"
+    page = (
+        "<html><head><meta property='og:title' content='Le budget voté'></head><body>"
+        "<div class='header'><h2>Notes de la ville</h2></div>"
+        "<div class='widget Blog'><div class='post' itemscope itemtype='http://schema.org/BlogPosting'>"
+        "<h2 class='title'><a href='/2020/05/budget.html'>Le budget voté</a></h2>"
+        "<div class='post-header'><div class='published'><span itemprop='datePublished'>19 mai 2020</span></div></div>"
+        "<div class='post-body'><div class='post-content' itemprop='articleBody'>"
+        f"<script type='text/template'>&lt;p&gt;...&lt;/p&gt;</script><noscript>{post}</noscript></div></div>"
+        "<div class='post-footer'><a href='#comments'>Aucun commentaire :</a></div></div></div>"
+        f"<div class='sidebar'><h3>Archives</h3><ul>{NAV}</ul></div></body></html>"
+    )
+    assert extract(page.replace(post, "")).article.paragraphs == ("19 mai 2020",)
+    assert extract(page).article.paragraphs == ((PROSE * 3).strip(), (PROSE * 2).strip())
+    # A page with running text of its own keeps it: what its <noscript> holds is not read.
+    shown = page.replace("<noscript>", f"<p>{PROSE * 2}</p><noscript>")
+    assert extract(shown).article.paragraphs == ((PROSE * 2).strip(),)
+
+
 def test_meta_tags_are_read_as_css_selectors_find_them():
     """Each declared value comes from the first <meta> whose attribute has exactly that value (case
     included), content or not, as `meta[name="author"]` finds it."""

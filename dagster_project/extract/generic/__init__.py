@@ -11,7 +11,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from dagster_project.extract.generic.cleaning import boilerplate
-from dagster_project.extract.generic.content import PageText, main_paragraphs, text_blocks
+from dagster_project.extract.generic.content import RUNNING_MIN_CHARS, PageText, main_paragraphs, text_blocks
 from dagster_project.extract.generic.headlines import headline_links
 from dagster_project.extract.generic.metadata import Metadata, read_metadata
 from dagster_project.extract.records import Article, PageContent
@@ -39,11 +39,14 @@ def read(
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], [])
     paragraphs = tuple(main_paragraphs(page, meta.title, model))
-    if not paragraphs and HIDDEN_HOLDERS.search(html):
-        # Hidden text is the article when the page has nothing else.
+    if sum(map(len, paragraphs)) < RUNNING_MIN_CHARS and HIDDEN_HOLDERS.search(html):
+        # Hidden text is the article when the page shows no running text of its own (a blog that
+        # draws its post with a script, a date line being all that is left without it).
         revealed = reveal_hidden(html)
         if revealed.body is not None:
-            paragraphs = tuple(main_paragraphs(text_blocks(revealed.body, boilerplate(revealed)), meta.title, model))
+            hidden = main_paragraphs(text_blocks(revealed.body, boilerplate(revealed)), meta.title, model)
+            if sum(map(len, hidden)) > sum(map(len, paragraphs)):
+                paragraphs = tuple(hidden)
     article = None
     if paragraphs:
         article = Article(
