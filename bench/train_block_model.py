@@ -1,6 +1,7 @@
 """Train the block classifier of generic extraction on the development suites; write the shipped model.
 
     PYTHONPATH=. OMP_NUM_THREADS=1 .venv/bin/python bench/train_block_model.py [--eval-dir ../shared/eval]
+        [--validate-rounds]
 
 Every page of the four development suites (`bench/suites.py`) is parsed as `generic.parse` does;
 each text block gets its features (`extract.generic.block_features`) and a label: article text when
@@ -10,7 +11,8 @@ must-not snippet (not content); its other blocks are not used. A block restating
 not content (the title is the article's own field). Blocks weigh by their share of the
 page's tokens, so that every page counts about the same, as in the scorer. The model trained on all
 pages is written to `dagster_project/extract/generic/block_model.txt`. `bench/extraction.py` uses
-`folds` and `train` here for its out-of-fold figures.
+`folds` and `train` here for its out-of-fold figures. `--validate-rounds` writes nothing: it reports
+how many trees early stopping chooses when each outer fold is left out (`validated_rounds`).
 """
 
 from __future__ import annotations
@@ -132,29 +134,66 @@ def collect(pages: list[Page]) -> list[PageBlocks | None]:
     return [page_blocks(page) for page in pages]
 
 
-def train(data: list[PageBlocks | None]) -> lightgbm.Booster:
+def _dataset(data: list[PageBlocks | None], reference: lightgbm.Dataset | None = None) -> lightgbm.Dataset:
     rows = [d for d in data if d is not None]
     x = np.concatenate([d.features for d in rows])
     y = np.concatenate([d.labels for d in rows])
     w = np.concatenate([d.weights for d in rows])
     known = y >= 0
-    dataset = lightgbm.Dataset(
+    return lightgbm.Dataset(
         x[known],
         y[known],
         weight=w[known],
         feature_name=list(block_features.NAMES),
         categorical_feature=list(block_features.CATEGORICAL),
-        free_raw_data=True,
+        reference=reference,
+        free_raw_data=reference is None,
     )
-    return lightgbm.train(PARAMS, dataset, num_boost_round=ROUNDS)
+
+
+def train(data: list[PageBlocks | None]) -> lightgbm.Booster:
+    return lightgbm.train(PARAMS, _dataset(data), num_boost_round=ROUNDS)
+
+
+def validated_rounds(suites: dict[str, list[Page]], patience: int = 40, most: int = 400) -> list[int]:
+    """How many trees the data support, chosen without the pages of each outer fold: per fold k, a
+    model trained on three of the other folds stops early on the fourth (weighted log loss)."""
+    fold_of = folds(suites)
+    data = {suite: collect(pages) for suite, pages in suites.items()}
+    chosen = []
+    for k in range(K):
+        held = (k + 1) % K
+        part = {
+            side: [d for suite, pages in suites.items() for p, d in zip(pages, data[suite], strict=True)
+                   if (fold_of[suite, p.id] == held) == side and fold_of[suite, p.id] != k]
+            for side in (False, True)
+        }  # fmt: skip
+        training = _dataset(part[False])
+        booster = lightgbm.train(
+            PARAMS,
+            training,
+            num_boost_round=most,
+            valid_sets=[_dataset(part[True], training)],
+            callbacks=[lightgbm.early_stopping(patience, verbose=False)],
+        )
+        chosen.append(booster.best_iteration)
+        print(f"  outer fold {k + 1}/{K}: validated on fold {held + 1}, {booster.best_iteration} trees", flush=True)
+    return chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=EVAL)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--validate-rounds", action="store_true", help="only report the tree counts early stopping chooses per fold"
+    )
     args = parser.parse_args()
     suites = load_all(args.eval_dir)
+    if args.validate_rounds:
+        chosen = validated_rounds(suites)
+        print(f"trees chosen per fold: {chosen} (shipped: {ROUNDS})")
+        return
     data = [d for pages in suites.values() for d in collect(pages)]
     model = train(data)
     args.out.write_text(model.model_to_string(), encoding="utf-8")
