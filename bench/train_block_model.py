@@ -1,7 +1,7 @@
 """Train the block classifier of generic extraction on the development suites; write the shipped model.
 
     PYTHONPATH=. OMP_NUM_THREADS=1 .venv/bin/python bench/train_block_model.py [--eval-dir ../shared/eval]
-        [--validate-rounds]
+        [--validate-rounds [--param NAME=VALUE ...]]
 
 Every page of the four development suites (`bench/suites.py`) is parsed as `generic.parse` does;
 each text block gets its features (`extract.generic.block_features`) and a label: article text when
@@ -12,7 +12,9 @@ not content (the title is the article's own field). Blocks weigh by their share 
 page's tokens, so that every page counts about the same, as in the scorer. The model trained on all
 pages is written to `dagster_project/extract/generic/block_model.txt`. `bench/extraction.py` uses
 `folds` and `train` here for its out-of-fold figures. `--validate-rounds` writes nothing: it reports
-how many trees early stopping chooses when each outer fold is left out (`validated_rounds`).
+how many trees early stopping chooses when each outer fold is left out, and the validation loss
+there (`validated_rounds`); `--param` changes a LightGBM setting for that comparison
+(`--param learning_rate=0.2 --param num_leaves=15`).
 """
 
 from __future__ import annotations
@@ -155,9 +157,12 @@ def train(data: list[PageBlocks | None]) -> lightgbm.Booster:
     return lightgbm.train(PARAMS, _dataset(data), num_boost_round=ROUNDS)
 
 
-def validated_rounds(suites: dict[str, list[Page]], patience: int = 40, most: int = 400) -> list[int]:
-    """How many trees the data support, chosen without the pages of each outer fold: per fold k, a
-    model trained on three of the other folds stops early on the fourth (weighted log loss)."""
+def validated_rounds(
+    suites: dict[str, list[Page]], params: dict | None = None, patience: int = 40, most: int = 400
+) -> list[tuple[int, float]]:
+    """How many trees the data support, chosen without the pages of each outer fold, and the loss
+    there: per fold k, a model trained on three of the other folds stops early on the fourth
+    (weighted log loss). `params` override `PARAMS`."""
     fold_of = folds(suites)
     data = {suite: collect(pages) for suite, pages in suites.items()}
     chosen = []
@@ -170,15 +175,32 @@ def validated_rounds(suites: dict[str, list[Page]], patience: int = 40, most: in
         }  # fmt: skip
         training = _dataset(part[False])
         booster = lightgbm.train(
-            PARAMS,
+            {**PARAMS, **(params or {})},
             training,
             num_boost_round=most,
             valid_sets=[_dataset(part[True], training)],
             callbacks=[lightgbm.early_stopping(patience, verbose=False)],
         )
-        chosen.append(booster.best_iteration)
-        print(f"  outer fold {k + 1}/{K}: validated on fold {held + 1}, {booster.best_iteration} trees", flush=True)
+        loss = booster.best_score["valid_0"]["binary_logloss"]
+        chosen.append((booster.best_iteration, loss))
+        print(
+            f"  outer fold {k + 1}/{K}: validated on fold {held + 1}, {booster.best_iteration} trees, loss {loss:.5f}",
+            flush=True,
+        )
     return chosen
+
+
+def _setting(text: str) -> tuple[str, int | float | str]:
+    """`NAME=VALUE` of `--param`, the value read as a number where it is one."""
+    name, sep, value = text.partition("=")
+    if not sep or name not in PARAMS:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of {', '.join(PARAMS)}: {text!r}")
+    for kind in (int, float):
+        try:
+            return name, kind(value)
+        except ValueError:
+            pass
+    return name, value
 
 
 def main() -> None:
@@ -186,13 +208,27 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=EVAL)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument(
-        "--validate-rounds", action="store_true", help="only report the tree counts early stopping chooses per fold"
+        "--validate-rounds",
+        action="store_true",
+        help="only report the tree counts early stopping chooses per fold, and the validation loss there",
+    )
+    parser.add_argument(
+        "--param",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --validate-rounds: a LightGBM setting other than the shipped one (repeatable)",
     )
     args = parser.parse_args()
+    if args.param and not args.validate_rounds:
+        parser.error("--param only applies to --validate-rounds: the shipped model is trained with PARAMS")
     suites = load_all(args.eval_dir)
     if args.validate_rounds:
-        chosen = validated_rounds(suites)
-        print(f"trees chosen per fold: {chosen} (shipped: {ROUNDS})")
+        chosen = validated_rounds(suites, dict(args.param))
+        trees = [n for n, _ in chosen]
+        mean_loss = sum(loss for _, loss in chosen) / len(chosen)
+        print(f"trees chosen per fold: {trees} (shipped: {ROUNDS}); mean validation loss {mean_loss:.5f}")
         return
     data = [d for pages in suites.values() for d in collect(pages)]
     model = train(data)
