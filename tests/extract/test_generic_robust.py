@@ -34,6 +34,22 @@ def test_a_link_with_a_tab_in_its_scheme_is_no_headline():
         assert [h.url for h in content.headlines] == hrefs[1:]
 
 
+def test_a_malformed_link_beside_a_teaser_keeps_the_teaser():
+    # Telling a teaser's own texts from its neighbours' counts the container's link addresses: a
+    # malformed one (`http://[x#comments`, found by mutating suite pages) counts, and raises nothing.
+    hrefs = [f"https://ville.example/ville/budget-{year}" for year in (2026, 2027, 2028)]
+    lede = "Le vote a eu lieu à l'aube après un long débat."
+    teasers = "".join(
+        f"<li><h2><a href='{href}'>Le conseil municipal vote le budget de la ville {i}</a></h2>"
+        f"<p>{lede}</p><a href='http://[x#comments'>12 commentaires</a></li>"
+        for i, href in enumerate(hrefs)
+    )
+    content = extract(
+        f"<html><body><main><ul>{teasers}</ul></main></body></html>", "text/html", "https://ville.example/"
+    )
+    assert [(h.url, h.lede) for h in content.headlines] == [(href, lede) for href in hrefs]
+
+
 def test_the_extract_command_prints_a_page_with_a_malformed_link(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(

@@ -18,6 +18,7 @@ Its section is the nearest preceding short heading of a container that holds the
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -345,7 +346,10 @@ def _more_links_than(node: LexborNode, limit: int) -> bool:
     # Walked rather than queried: a CSS query costs more, and the walk stops early.
     for a in node.traverse():
         if a.tag == "a" and "href" in a.attrs:
-            seen.add(without_fragment(a.attrs.get("href") or ""))
+            href = a.attrs.get("href") or ""
+            with contextlib.suppress(ValueError):  # a malformed address (`http://[x#y`) counts as written
+                href = without_fragment(href)
+            seen.add(href)
             if len(seen) > limit:
                 return True
     return False
