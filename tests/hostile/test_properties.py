@@ -7,6 +7,7 @@ documented reason."""
 from __future__ import annotations
 
 import gzip
+import re
 import tempfile
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from dagster_project.ingest.records import REASONS as INGEST_REASONS
 from dagster_project.ingest.records import Snapshot, SnapshotFailure
 from dagster_project.lake import store
 from dagster_project.lake.schemas import PAGES
-from tests.conftest import SEED
+from tests.conftest import RAW_SAMPLE, SEED
 
 PARAGRAPHS = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()[16:28] if len(line) > 80]
 FORMATS = ["page.html", "page.txt", "page.html.gz", "page.warc", "page.warc.gz"]
@@ -215,3 +216,42 @@ def test_any_page_text_round_trips_through_the_store(rows):
     with tempfile.TemporaryDirectory() as folder:
         store.write(Path(folder), PAGES, frame, {"batch": "00001"})
         assert store.read_partition(Path(folder), PAGES, {"batch": "00001"}).equals(frame)
+
+
+# The bundled real pages, cut, spliced and salted with markup, and with some of their link addresses
+# replaced by malformed ones (a malformed address beside a teaser, found by mutating the
+# development suites' pages, made extraction raise).
+REAL_PAGES = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in sorted((RAW_SAMPLE / "pages").glob("*.html.gz"))]
+SALT = [
+    *MARKUP_JUNK,
+    "<noscript>",
+    "<template>",
+    "<h2><a href='/a/b-1'>Un titre assez long pour passer pour un article</a></h2>",
+    '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "headline": ',
+    "<time datetime='0000-00-00'>",
+    "\u00ad",
+    "\ud800",
+]
+BAD_ADDRESSES = ["http://[x#comments", "http://[ccpa-preferences]", "\t//x", "http://[::1", "//", "#", "?#", "http:x"]
+ADDRESS = re.compile(r"""(?<=href=")[^"]*|(?<=href=')[^']*""")
+splice = st.tuples(st.floats(0, 1), st.integers(0, 400), st.one_of(st.sampled_from(SALT), st.text(max_size=20)))
+# Every `step`-th address from `first` on: some of a teaser's links, not all of them.
+readdress = st.tuples(st.integers(1, 6), st.integers(0, 5), st.sampled_from(BAD_ADDRESSES))
+
+
+@SLOW
+@given(
+    page=st.sampled_from(range(len(REAL_PAGES))),
+    splices=st.lists(splice, max_size=8),
+    addresses=st.lists(readdress, max_size=3),
+)
+def test_mutated_real_pages_raise_nothing_but_extraction_errors(page, splices, addresses):
+    html = REAL_PAGES[page]
+    for step, first, address in addresses:
+        found = list(ADDRESS.finditer(html))[first::step]
+        for m in reversed(found):
+            html = html[: m.start()] + address + html[m.end() :]
+    for where, cut, salt in splices:
+        at = int(where * len(html))
+        html = html[:at] + salt + html[at + cut :]
+    check_extraction(html, "text/html")
