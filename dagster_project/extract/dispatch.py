@@ -20,7 +20,7 @@ from dagster_project.extract.page_type import (
     service_reason,
 )
 from dagster_project.extract.profiles import Profile, load_profiles
-from dagster_project.extract.records import ExtractionError, PageContent
+from dagster_project.extract.records import ExtractionError, PageContent, without_lone_surrogates
 
 HTML = "text/html"
 TEXT = "text/plain"
@@ -40,6 +40,9 @@ def extract(
     """
     profiles = load_profiles() if profiles is None else profiles
     if media_type == TEXT:
+        # Decoded files never hold half a character pair (`ingest.decode` replaces what it cannot
+        # read), but a caller's string may; the HTML parser drops such halves itself.
+        text = without_lone_surrogates(text)
         page_type = page_type or classify(text, media_type, url, profiles)
         profile = next((p for p in profiles if profile_text.matches(p, text)), None)
         if page_type.kind == OTHER or profile is None:

@@ -167,6 +167,13 @@ def normalise_key(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone UTF-16 surrogate (half of a character pair, which no encoding can write)
+    replaced by U+FFFD, as a decoder replaces what it cannot read; a pair written as two halves
+    becomes its character."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def clean_text(text: str) -> str:
     """Collapse runs of white space (non-breaking ones included) to one space."""
     return " ".join(text.split())

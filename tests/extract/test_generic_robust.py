@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from dagster_project.extract import extract
+from tests.conftest import SEED
 from tests.test_cli import cli
 
 PROSE = "Le conseil municipal a voté, après un long débat, le budget de la ville pour l'année prochaine. "
@@ -48,6 +49,34 @@ def test_a_malformed_link_beside_a_teaser_keeps_the_teaser():
         f"<html><body><main><ul>{teasers}</ul></main></body></html>", "text/html", "https://ville.example/"
     )
     assert [(h.url, h.lede) for h in content.headlines] == [(href, lede) for href in hrefs]
+
+
+def test_half_a_character_pair_in_json_ld_is_replaced_not_fatal():
+    # JSON may escape half of a UTF-16 pair (`\ud800`): no encoding can write it, and the language
+    # identifier and the Parquet writer would both fail on it. A whole pair is one character.
+    cases = [("Le budget \\ud800 vot\\u00e9", "Le budget \ufffd voté"), ("Le budget \\ud83d\\udcf0", "Le budget 📰")]
+    for escaped, title in cases:
+        ld = json.dumps({"@type": "NewsArticle", "headline": escaped}).replace("\\\\", "\\")
+        page = (
+            f"<html><head><script type='application/ld+json'>{ld}</script></head>"
+            f"<body><article><p>{PROSE * 3}</p></article></body></html>"
+        )
+        article = extract(page, "text/html", "https://ville.example/ville/budget").article
+        assert (article.title, article.language) == (title, "fr")
+        article.title.encode("utf-8")
+
+
+def test_half_a_character_pair_in_a_plain_text_page_is_replaced_not_fatal():
+    # Found by mutating the sample's text: a caller's string, not a decoded file, can hold one.
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    clean = extract("\n".join(lines), "text/plain")
+    lines[16] = lines[16][:20] + "\ud800" + lines[16][20:]
+    damaged = extract("\n".join(lines), "text/plain")
+    assert len(damaged.headlines) == len(clean.headlines)
+    changed = [d.text for c, d in zip(clean.headlines, damaged.headlines, strict=True) if c.text != d.text]
+    assert all("\ufffd" in text for text in changed)
+    assert changed or "\ufffd" in damaged.article.body  # the damaged line was read
+    assert damaged.article.body.replace("\ufffd", "") == clean.article.body
 
 
 def test_the_extract_command_prints_a_page_with_a_malformed_link(tmp_path):

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from dagster_project.extract.dates import parse_date, parse_iso_date, parse_url_date
 from dagster_project.extract.html_links import canonical_url, is_web_url
-from dagster_project.extract.records import clean_text
+from dagster_project.extract.records import clean_text, without_lone_surrogates
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news", re.I)
 # <meta> tags that state the publication date, in order of trust: (attribute, its exact value).
@@ -125,13 +125,21 @@ def _meta_tags(nodes: list[LexborNode]) -> _MetaTags:
     return _MetaTags(values, first)
 
 
+# A JSON escape of a UTF-16 surrogate (`\ud83d`): alone, it decodes to half a character.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _json_ld_documents(scripts: list[LexborNode]) -> list[object]:
     documents = []
     for script in scripts:
+        text = script.text(deep=True) or "null"
         try:
-            documents.append(json.loads(script.text(deep=True) or "null", strict=False))
+            document = json.loads(text, strict=False)
         except ValueError:
             continue  # broken JSON-LD is common; the meta tags still speak
+        if _SURROGATE_ESCAPE.search(text):  # rare: a lone half becomes U+FFFD, not text no one can write
+            document = json.loads(without_lone_surrogates(json.dumps(document, ensure_ascii=False)))
+        documents.append(document)
     return documents
 
 
