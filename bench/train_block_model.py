@@ -20,6 +20,7 @@ there (`validated_rounds`); `--param` changes a LightGBM setting for that compar
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,10 +197,8 @@ def _setting(text: str) -> tuple[str, int | float | str]:
     if not sep or name not in PARAMS:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of {', '.join(PARAMS)}: {text!r}")
     for kind in (int, float):
-        try:
+        with contextlib.suppress(ValueError):
             return name, kind(value)
-        except ValueError:
-            pass
     return name, value
 
 
