@@ -39,13 +39,14 @@ def read(
     headlines = headline_links(tree, url, {meta.title, url, capture_url})
     page = text_blocks(tree.body, boilerplate(tree)) if tree.body else PageText([], [])
     paragraphs = tuple(main_paragraphs(page, meta.title, model))
-    if sum(map(len, paragraphs)) < RUNNING_MIN_CHARS and HIDDEN_HOLDERS.search(html):
+    shown = sum(map(len, paragraphs))
+    if shown < RUNNING_MIN_CHARS and HIDDEN_HOLDERS.search(html):
         # Hidden text is the article when the page shows no running text of its own (a blog that
         # draws its post with a script, a date line being all that is left without it).
         revealed = reveal_hidden(html)
         if revealed.body is not None:
             hidden = main_paragraphs(text_blocks(revealed.body, boilerplate(revealed)), meta.title, model)
-            if sum(map(len, hidden)) > sum(map(len, paragraphs)):
+            if sum(map(len, hidden)) > shown:
                 paragraphs = tuple(hidden)
     article = None
     if paragraphs:
