@@ -119,13 +119,13 @@ _LAST = 0x10000
 
 
 def _code_point_bits() -> np.ndarray:
-    cp = np.arange(_LAST + 1, dtype=np.uint32)
+    cp: np.ndarray = np.arange(_LAST + 1, dtype=np.uint32)
     digit = ((cp >= 48) & (cp <= 57)) | ((cp >= 0x660) & (cp <= 0x669))
     upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)) | ((cp >= 0x391) & (cp <= 0x42F))
     lower = ((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0x24F) & (cp != 0xF7))
     other_letter = (cp >= 0x250) & ~((cp >= 0x2000) & (cp <= 0x2BFF)) & ~((cp >= 0x3000) & (cp <= 0x303F))
     letter = upper | lower | other_letter
-    bits = np.zeros(_LAST + 1, dtype=np.uint16)
+    bits: np.ndarray = np.zeros(_LAST + 1, dtype=np.uint16)
     for bit, chars in ((_PUNCT, ".,;:!?،؛。、"), (_COMMA, ",،"), (_END, ".!?。؟"), (_SEPARATOR, "|»«·•›/©"),
                        (_SPACE, " \n\t\r\xa0")):  # fmt: skip
         bits[_codes(chars)] |= bit
@@ -150,9 +150,9 @@ def _text_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     counted at once on the code points of the page's joined text."""
     joined = "\n".join(texts)
     # "clip" looks every code point past the table's end up as its last entry.
-    bits = _BITS.take(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), mode="clip")
+    bits: np.ndarray = _BITS.take(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32), mode="clip")
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.zeros(len(texts), dtype=np.int64)
+    starts: np.ndarray = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
     # All rows in one operation (a few large numpy calls cost less than many small ones).
     counted = (bits & _ROW_BITS) > 0
@@ -221,7 +221,7 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     link_chars, skipped_chars, depths, heading_level, tag = numbers[:, :5].T.astype(np.float64)
     n_content, n_furniture, last_content, last_furniture, flags = numbers[:, 5:].T
     lengths, text = _text_counts(texts)
-    length = lengths.astype(np.float64)  # a block's text is never empty
+    length: np.ndarray = lengths.astype(np.float64)  # a block's text is never empty
     page_chars = int(lengths.sum()) or 1
     link_density = link_chars / length
     skipped_share = np.minimum(skipped_chars / length, 1.0)
@@ -292,7 +292,7 @@ def features(page: PageText, title: str | None) -> np.ndarray:
     table[:, i + 1] = _window_mean(link_density)
     # Where each block stands from the title's heading, the rule's container and the first <h1>:
     # the article follows its title, and the container's neighbours are its likeliest spill-over.
-    where = index.astype(np.float64)
+    where: np.ndarray = index.astype(np.float64)
     table[:, i + 2] = _offset(where, table[:, TITLE_COLUMN] > 0)
     table[:, i + 3] = _nearest(where, *rule_spans[0])
     table[:, i + 4] = _offset(where, heading_level == 1)

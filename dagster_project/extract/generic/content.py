@@ -14,11 +14,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborNode
 
 from dagster_project.extract.generic.cleaning import INLINE, NEVER_TEXT, class_words, is_furniture, names_furniture
 from dagster_project.extract.records import clean_text
+
+if TYPE_CHECKING:
+    from lightgbm import Booster
 
 HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK = HEADING | {
@@ -301,7 +305,7 @@ _AD_LABELS = frozenset(
 )  # fmt: skip
 
 
-def main_paragraphs(page: PageText, title: str | None = None, model: object = None) -> list[str]:
+def main_paragraphs(page: PageText, title: str | None = None, model: Booster | None = None) -> list[str]:
     """The article's paragraphs among the page's text blocks (`text_blocks`); `title`, metadata
     rather than body, is left out where it recurs.
 

@@ -87,12 +87,15 @@ class _Places:
     def __init__(self, body: LexborNode) -> None:
         self.known: dict[int, _Place] = {body.mem_id: _BODY}
 
-    def of(self, node: LexborNode) -> _Place:
-        """The place of `node`, <body> or an element inside it."""
+    def of(self, node: LexborNode | None) -> _Place:
+        """The place of `node`, <body> or an element inside it (<body>'s for a node outside it)."""
         above: list[LexborNode] = []  # elements whose place is not known yet, nearest first
-        while (place := self.known.get(node.mem_id)) is None:
+        place: _Place | None = None
+        while node is not None and (place := self.known.get(node.mem_id)) is None:
             above.append(node)
             node = node.parent
+        if place is None:
+            place = _BODY
         for element in reversed(above):
             place = self.known[element.mem_id] = _inside(place, element)
         return place
@@ -249,12 +252,13 @@ def _teaser(link: LexborNode, place: _Place, memo: _Measured) -> _Teaser | None:
 
 def _heading_above(place: _Place) -> LexborNode | None:
     """The heading that holds a link at `place`, at most three elements up."""
+    current: _Place | None = place
     for _ in range(3):
-        if place.node is None:
+        if current is None or current.node is None:
             return None
-        if place.tag in _HEADINGS:
-            return place.node
-        place = place.parent
+        if current.tag in _HEADINGS:
+            return current.node
+        current = current.parent
     return None
 
 
@@ -297,7 +301,7 @@ def _pieces(holder: LexborNode) -> list[tuple[LexborNode, str]]:
     return pieces
 
 
-def _is_kicker(node: LexborNode, holder: LexborNode) -> bool:
+def _is_kicker(node: LexborNode | None, holder: LexborNode) -> bool:
     while node is not None and node is not holder and node.mem_id != holder.mem_id:
         if not node.is_text_node and _KICKER_CLASS.search(node.attributes.get("class") or ""):
             return True
@@ -356,7 +360,7 @@ def _more_links_than(node: LexborNode, limit: int) -> bool:
 
 
 def _siblings(node: LexborNode, direction: str) -> list[LexborNode]:
-    out = []
+    out: list[LexborNode] = []
     sibling = getattr(node, direction)
     while sibling is not None and len(out) < 3:
         if not sibling.is_text_node and sibling.tag not in _SKIPPED and sibling.tag != "a":
@@ -416,9 +420,10 @@ def _enclosing_section(place: _Place, sections: dict[int, str]) -> str | None:
     """The latest section heading whose container holds the link at `place`: a real section of the
     page. Noted in reading order, that is the latest heading of the nearest such container (a heading
     of an outer container, not holding the link, ends before the inner container starts)."""
-    while place.node is not None:
-        label = sections.get(place.node.mem_id)
+    current: _Place | None = place
+    while current is not None and current.node is not None:
+        label = sections.get(current.node.mem_id)
         if label is not None:
             return label
-        place = place.parent
+        current = current.parent
     return None
