@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import shutil
 import sys
@@ -33,12 +32,15 @@ def _isolated_dagster_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("NEWS_WAREHOUSE_DIR", raising=False)
 
 
+def source_path(module: ModuleType) -> Path:
+    """The `.py` file of `module`, which the install may have compiled (setup.py)."""
+    return Path(module.__file__).with_name(module.__name__.rpartition(".")[2] + ".py")
+
+
 def source_module(module: ModuleType) -> ModuleType:
     """`module` loaded afresh from its `.py` file under another name: the Python source of a module
-    that the install may have compiled (setup.py), whose own functions can then be patched."""
-    package = importlib.import_module(module.__name__.rpartition(".")[0])
-    path = Path(package.__file__).parent / (module.__name__.rpartition(".")[2] + ".py")
-    spec = importlib.util.spec_from_file_location(module.__name__ + "_source", path)
+    that the install may have compiled, whose own functions can then be patched."""
+    spec = importlib.util.spec_from_file_location(module.__name__ + "_source", source_path(module))
     loaded = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = loaded  # dataclasses look their module up while the class is made
     spec.loader.exec_module(loaded)

@@ -13,13 +13,9 @@ from dagster_project.extract.generic import block_features, content, headlines
 from dagster_project.extract.generic.cleaning import boilerplate
 from dagster_project.ingest.readers import read_file
 from dagster_project.ingest.records import Snapshot
-from tests.conftest import FIXTURES, RAW_SAMPLE, source_module
+from tests.conftest import FIXTURES, RAW_SAMPLE, source_module, source_path
 
 COMPILED = (content, block_features, headlines)
-
-
-def _source_path(module: ModuleType) -> Path:
-    return Path(module.__file__).with_name(module.__name__.rpartition(".")[2] + ".py")
 
 
 def _is_compiled(module: ModuleType) -> bool:
@@ -34,7 +30,7 @@ needs_build = pytest.mark.skipif(
 @needs_build
 def test_the_compiled_modules_are_built_from_the_current_source() -> None:
     for module in COMPILED:
-        built, source = Path(module.__file__), _source_path(module)
+        built, source = Path(module.__file__), source_path(module)
         assert built.stat().st_mtime >= source.stat().st_mtime, (
             f"{source.name} changed after it was compiled: rebuild with `.venv/bin/pip install --no-deps -e .`"
         )
@@ -58,7 +54,8 @@ def test_compiled_and_source_modules_read_the_bundled_pages_alike() -> None:
         ]
         assert (built.running, built.spans) == (read.running, read.spans)
         if built.blocks:
-            title = tree.css_first("title").text() if tree.css_first("title") else None
+            title_element = tree.css_first("title")
+            title = title_element.text() if title_element is not None else None
             assert np.array_equal(block_features.features(built, title), source_features.features(built, title))
         assert headlines.headline_links(tree, page.url, set()) == source_headlines.headline_links(tree, page.url, set())
         compared += 1
